@@ -1,0 +1,45 @@
+import Foundation
+import HuiminCore
+import Synchronization
+
+/// Faults queued through `POST /sandbox/faults`: the next N calls of a service hang past the
+/// client's timeout or answer with a vendor error code.
+final class FaultPlan: Sendable {
+    enum Service: String, Codable, CaseIterable, Sendable {
+        case wechat, alipay, sms, his
+    }
+
+    enum Kind: String, Codable, Sendable {
+        case timeout, error
+    }
+
+    struct Fault: Sendable {
+        let kind: Kind
+        let errorCode: String?
+    }
+
+    private struct Pending {
+        var fault: Fault
+        var remaining: Int
+    }
+
+    private let pending = Mutex<[Service: Pending]>([:])
+
+    func arm(_ service: Service, fault: Fault, times: Int) {
+        pending.withLock { $0[service] = Pending(fault: fault, remaining: times) }
+    }
+
+    func clear() {
+        pending.withLock { $0.removeAll() }
+    }
+
+    /// The fault for this call, if one is armed; each call uses one up.
+    func take(_ service: Service) -> Fault? {
+        pending.withLock { all in
+            guard var entry = all[service], entry.remaining > 0 else { return nil }
+            entry.remaining -= 1
+            all[service] = entry.remaining > 0 ? entry : nil
+            return entry.fault
+        }
+    }
+}

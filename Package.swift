@@ -1,0 +1,113 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Huimin",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "huimin", targets: ["huimin"]),
+        .executable(name: "huimin-sim", targets: ["huimin-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // System-library shims. Variadic or macro-heavy C APIs get typed C wrappers.
+        .target(name: "CCrypto", path: "Sources/CCrypto",
+                linkerSettings: [.linkedLibrary("crypto")]),
+        .target(name: "CCurl", path: "Sources/CCurl",
+                linkerSettings: [.linkedLibrary("curl")]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode",
+                       providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "HuiminCore", dependencies: [
+            "CCrypto",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/HuiminCore", swiftSettings: strict),
+        .target(name: "QRCode", dependencies: ["CQRencode", "CZlib"],
+                path: "Sources/QRCode", swiftSettings: strict),
+
+        // Channels: outbound adapters over one libcurl transport, and the sandbox that answers them.
+        .target(name: "Transport", dependencies: ["CCurl", "HuiminCore"],
+                path: "Channels/Transport", swiftSettings: strict),
+        .target(name: "WeChat", dependencies: ["Transport", "HuiminCore"],
+                path: "Channels/WeChat", swiftSettings: strict),
+        .target(name: "Alipay", dependencies: ["Transport", "HuiminCore", .product(name: "Crypto", package: "swift-crypto")],
+                path: "Channels/Alipay", swiftSettings: strict),
+        .target(name: "SMS", dependencies: ["Transport", "HuiminCore", .product(name: "Crypto", package: "swift-crypto")],
+                path: "Channels/SMS", swiftSettings: strict),
+        .target(name: "HIS", dependencies: ["Transport", "HuiminCore", .product(name: "Crypto", package: "swift-crypto")],
+                path: "Channels/HIS", swiftSettings: strict),
+        .target(name: "Sandbox", dependencies: [
+            "HuiminCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Channels/Sandbox", swiftSettings: strict),
+
+        .target(name: "Database", dependencies: [
+            "HuiminCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Storage/Database", swiftSettings: strict),
+        .target(name: "Workers", dependencies: ["Database", "HuiminCore", "SMS",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Workers", swiftSettings: strict),
+
+        .target(name: "Residents", dependencies: [
+            "HuiminCore", "Database", "WeChat", "Alipay", "SMS", "HIS",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Residents", swiftSettings: strict),
+        .target(name: "API", dependencies: [
+            "HuiminCore", "Database", "Residents", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], path: "Sources/API", resources: [], swiftSettings: strict),
+
+        .executableTarget(name: "huimin", dependencies: [
+            "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], path: "Sources/huimin", swiftSettings: strict),
+        .executableTarget(name: "huimin-sim", dependencies: [
+            "Transport", "QRCode", "HuiminCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Sources/huimin-sim", swiftSettings: strict),
+
+        .testTarget(name: "HuiminCoreTests", dependencies: ["HuiminCore"],
+                    path: "Tests/HuiminCoreTests", swiftSettings: strict),
+        .testTarget(name: "ChannelsTests", dependencies: [
+            "Transport", "WeChat", "Alipay", "SMS", "HIS", "Sandbox", "HuiminCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], path: "Tests/ChannelsTests", swiftSettings: strict),
+        .testTarget(name: "WorkersTests", dependencies: ["Workers", "Database", "HuiminCore", "Sandbox", "SMS", "Transport",
+                                                       .product(name: "Logging", package: "swift-log")],
+                    path: "Tests/WorkersTests", swiftSettings: strict),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"],
+                    path: "Tests/QRCodeTests", swiftSettings: strict),
+        .testTarget(name: "APITests", dependencies: [
+            "API", "Sandbox", "Residents", "Database", "HuiminCore", "Workers", "Transport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], path: "Tests/APITests", swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["HuiminCore"],
+                    path: "Tests/EndToEndTests", swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,49 @@
+import Foundation
+import HuiminCore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the whole HTTP application. `huimin serve` and the tests call this same function.
+public func buildApplication(services: HuiminServices, logger: Logger) -> some ApplicationProtocol {
+    let router = buildRouter(services: services)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port),
+                             serverName: "huimin"),
+        logger: logger)
+    app.addServices(BackgroundWork(name: "job-runner") { await services.jobRunner.run() },
+                    BackgroundWork(name: "card-usage-log") { await services.usageLog.run() })
+    return app
+}
+
+public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.get("healthz") { _, _ in JSONResponse(["status": "ok"]) }
+    router.get("readyz") { _, _ in
+        guard await services.database.isReady() else {
+            throw AppError.unavailable("not_ready", "The database schema is not up to date.")
+        }
+        return JSONResponse(["status": "ready"])
+    }
+    let api = router.group("api/v1")
+    ResidentRoutes(services: services).register(on: api)
+    CardRoutes(services: services).register(on: api)
+    StaffRoutes(services: services).register(on: api.group("staff"))
+    IntegrationRoutes(services: services).register(on: router.group("integration/v1"))
+    return router
+}
+
+/// A background loop run beside the HTTP server; cancelled (and so finished) on graceful shutdown.
+struct BackgroundWork: Service {
+    let name: String
+    let body: @Sendable () async -> Void
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await body()
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Alipay
+import Database
+import Foundation
+import HIS
+import HuiminCore
+import Logging
+import Residents
+import SMS
+import Transport
+import WeChat
+import Workers
+
+/// Every long-lived piece of the platform, wired once from the configuration. `huimin serve`, the
+/// worker command and the tests all build it the same way.
+public struct HuiminServices: Sendable {
+    public let configuration: Configuration
+    public let clock: any HuiminClock
+    public let database: AppDatabase
+    public let crypto: any CryptoProfile
+    public let accounts: AccountService
+    public let codes: VerificationCodes
+    public let family: FamilyService
+    public let cards: HealthCardService
+    public let verification: CardVerification
+    public let patientCards: PatientCardService
+    public let staff: StaffService
+    public let hospitals: HospitalAccess
+    public let usageLog: CardUsageLog
+    public let jobRunner: JobRunner
+
+    public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
+        self.configuration = configuration
+        self.clock = clock
+        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        database = try AppDatabase(path: configuration.databasePath)
+        crypto = try CryptoProfiles.load(name: configuration.cryptoProfile, keysDirectory: configuration.keysDirectory)
+        let personal = PersonalData(crypto: crypto)
+        let tokens = SessionTokens(crypto: crypto)
+        let residentStore = ResidentStore(database: database)
+        let cardStore = CardStore(database: database)
+        let accessStore = AccessStore(database: database)
+        let channels = configuration.channels
+        let transport = HTTPTransport(timeout: channels.timeout)
+
+        accounts = AccountService(
+            store: residentStore, tokens: tokens,
+            wechat: WeChatLogin(settings: channels, transport: transport),
+            alipay: try AlipayLogin(settings: channels, transport: transport),
+            clock: clock, wechatAppID: channels.wechatAppID, alipayAppID: channels.alipayAppID,
+            sessionTTL: configuration.sessionTTL)
+        codes = VerificationCodes(store: residentStore, personal: personal, clock: clock)
+        family = FamilyService(store: residentStore, personal: personal, codes: codes, clock: clock,
+                               issuer: configuration.cardIssuer, memberLimit: configuration.familyMemberLimit)
+        cards = HealthCardService(family: family, cards: cardStore, crypto: crypto, clock: clock,
+                                  issuer: configuration.cardIssuer, ttl: configuration.cardQRTTL)
+        usageLog = CardUsageLog(cards: cardStore, logger: logger)
+        verification = CardVerification(cards: cardStore, personal: personal, codes: codes, usage: usageLog, clock: clock,
+                                        issuer: configuration.cardIssuer)
+        patientCards = PatientCardService(family: family, cards: cardStore, access: accessStore, personal: personal,
+                                          his: HISClient(settings: channels, transport: transport), clock: clock)
+        staff = StaffService(access: accessStore, residents: residentStore, tokens: tokens, personal: personal, clock: clock)
+        hospitals = HospitalAccess(store: accessStore, personal: personal, clock: clock)
+        jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport),
+                                       verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Everything that differs between deployments, read from `HUIMIN_*` environment variables.
+/// The defaults run the whole platform on one machine: data in `./data`, channels pointed at the
+/// sandbox on loopback.
+public struct Configuration: Sendable {
+    public var host: String
+    public var port: Int
+    public var dataDirectory: URL
+    /// `gm` (SM2/SM3/SM4, the default) or `intl` (Ed25519/AES-GCM/HMAC-SHA256).
+    public var cryptoProfile: String
+    /// Issuer code written into every card QR payload; terminals reject codes of other issuers.
+    public var cardIssuer: String
+    public var cardQRTTL: TimeInterval
+    public var sessionTTL: TimeInterval
+    public var familyMemberLimit: Int
+    /// Start the sandbox inside `huimin serve` and point every channel at it.
+    public var sandboxEnabled: Bool
+    public var sandboxPort: Int
+    public var logLevel: String
+    public var channels: ChannelSettings
+
+    public struct ChannelSettings: Sendable {
+        public var wechatBaseURL: String
+        public var wechatAppID: String
+        public var wechatSecret: String
+        public var alipayGatewayURL: String
+        public var alipayAppID: String
+        /// PEM files; in sandbox mode they are generated under the data directory.
+        public var alipayAppPrivateKeyPath: String?
+        public var alipayPublicKeyPath: String?
+        public var smsBaseURL: String
+        public var smsAccessKeyID: String
+        public var smsAccessKeySecret: String
+        public var smsSignName: String
+        public var smsVerificationTemplate: String
+        public var hisBaseURL: String
+        /// Outbound request timeout in seconds.
+        public var timeout: Double
+    }
+
+    public init(environment env: [String: String] = ProcessInfo.processInfo.environment) {
+        host = env["HUIMIN_HOST"] ?? "127.0.0.1"
+        port = Int(env["HUIMIN_PORT"] ?? "") ?? 8080
+        dataDirectory = URL(fileURLWithPath: env["HUIMIN_DATA"] ?? "./data", isDirectory: true).standardizedFileURL
+        cryptoProfile = env["HUIMIN_CRYPTO"] ?? "gm"
+        cardIssuer = env["HUIMIN_CARD_ISSUER"] ?? "HUIMIN"
+        cardQRTTL = TimeInterval(env["HUIMIN_CARD_QR_TTL"] ?? "") ?? 60
+        sessionTTL = TimeInterval(env["HUIMIN_SESSION_TTL"] ?? "") ?? 7 * 24 * 3600
+        familyMemberLimit = Int(env["HUIMIN_FAMILY_LIMIT"] ?? "") ?? 5
+        sandboxEnabled = (env["HUIMIN_SANDBOX"] ?? "on") != "off"
+        sandboxPort = Int(env["HUIMIN_SANDBOX_PORT"] ?? "") ?? 8090
+        logLevel = env["HUIMIN_LOG_LEVEL"] ?? "info"
+        let sandbox = "http://127.0.0.1:\(sandboxPort)"
+        channels = ChannelSettings(
+            wechatBaseURL: env["HUIMIN_WECHAT_BASE_URL"] ?? (sandboxEnabled ? sandbox : "https://api.weixin.qq.com"),
+            wechatAppID: env["HUIMIN_WECHAT_APPID"] ?? "wx0000sandbox0001",
+            wechatSecret: env["HUIMIN_WECHAT_SECRET"] ?? "sandbox-wechat-secret",
+            alipayGatewayURL: env["HUIMIN_ALIPAY_GATEWAY_URL"]
+                ?? (sandboxEnabled ? sandbox + "/gateway.do" : "https://openapi.alipay.com/gateway.do"),
+            alipayAppID: env["HUIMIN_ALIPAY_APPID"] ?? "2021000000000001",
+            alipayAppPrivateKeyPath: env["HUIMIN_ALIPAY_APP_PRIVATE_KEY"],
+            alipayPublicKeyPath: env["HUIMIN_ALIPAY_PUBLIC_KEY"],
+            smsBaseURL: env["HUIMIN_SMS_BASE_URL"] ?? (sandboxEnabled ? sandbox + "/sms" : "https://dysmsapi.aliyuncs.com"),
+            smsAccessKeyID: env["HUIMIN_SMS_ACCESS_KEY_ID"] ?? "LTAIsandbox",
+            smsAccessKeySecret: env["HUIMIN_SMS_ACCESS_KEY_SECRET"] ?? "sandbox-sms-secret",
+            smsSignName: env["HUIMIN_SMS_SIGN_NAME"] ?? "惠民健康",
+            smsVerificationTemplate: env["HUIMIN_SMS_VERIFY_TEMPLATE"] ?? "SMS_100000001",
+            hisBaseURL: env["HUIMIN_HIS_BASE_URL"] ?? (sandboxEnabled ? sandbox + "/his" : "http://his.invalid"),
+            timeout: Double(env["HUIMIN_CHANNEL_TIMEOUT"] ?? "") ?? 5
+        )
+    }
+
+    public var databasePath: String { dataDirectory.appendingPathComponent("huimin.sqlite").path }
+    public var keysDirectory: URL { dataDirectory.appendingPathComponent("keys", isDirectory: true) }
+    public var sandboxDirectory: URL { dataDirectory.appendingPathComponent("sandbox", isDirectory: true) }
+}

@@ -1,0 +1,43 @@
+import Database
+import Foundation
+import Logging
+import Synchronization
+
+/// Buffers card usage records (用卡记录) and writes them in batches, so a terminal's verification
+/// answer never waits on a database write. `run()` flushes twice a second until cancelled, then once more.
+public final class CardUsageLog: Sendable {
+    private let buffer = Mutex<[CardStore.Usage]>([])
+    private let cards: CardStore
+    private let logger: Logger
+
+    public init(cards: CardStore, logger: Logger) {
+        self.cards = cards
+        self.logger = logger
+    }
+
+    func record(_ usage: CardStore.Usage) {
+        buffer.withLock { $0.append(usage) }
+    }
+
+    public func flush() async {
+        let batch = buffer.withLock { pending -> [CardStore.Usage] in
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try await cards.recordUsages(batch)
+        } catch {
+            logger.error("card usage batch not written; keeping it for the next flush", metadata: ["count": "\(batch.count)"])
+            buffer.withLock { $0.insert(contentsOf: batch, at: 0) }
+        }
+    }
+
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(500))
+            await flush()
+        }
+        await flush()
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import HuiminCore
+
+/// Seals and indexes personal data (names, ID numbers, phones) with the deployment's crypto
+/// profile. Blind indexes are namespaced so an ID number and a phone never share an index value.
+public struct PersonalData: Sendable {
+    public let crypto: any CryptoProfile
+
+    public init(crypto: any CryptoProfile) {
+        self.crypto = crypto
+    }
+
+    public func seal(_ text: String) throws -> Data {
+        Data(try crypto.seal(Array(text.utf8)))
+    }
+
+    public func open(_ sealed: Data) throws -> String {
+        String(decoding: try crypto.open(Array(sealed)), as: UTF8.self)
+    }
+
+    public func idNumberIndex(_ id: IDCardNumber) -> String { crypto.blindIndex("id:" + id.value) }
+    public func phoneIndex(_ phone: PhoneNumber) -> String { crypto.blindIndex("phone:" + phone.value) }
+}

@@ -1,0 +1,107 @@
+import Database
+import Foundation
+import HuiminCore
+
+/// Staff users (admin, cashier, operator): password login with lock-out, and audited reads of a
+/// resident's personal data.
+public struct StaffService: Sendable {
+    public static let roles: Set<String> = ["admin", "cashier", "operator"]
+    static let lockThreshold = 5
+    static let lockDuration: TimeInterval = 15 * 60
+
+    let access: AccessStore
+    let residents: ResidentStore
+    let tokens: SessionTokens
+    let personal: PersonalData
+    let clock: any HuiminClock
+    let sessionTTL: TimeInterval
+
+    public init(access: AccessStore, residents: ResidentStore, tokens: SessionTokens, personal: PersonalData,
+                clock: any HuiminClock, sessionTTL: TimeInterval = 12 * 3600) {
+        self.access = access
+        self.residents = residents
+        self.tokens = tokens
+        self.personal = personal
+        self.clock = clock
+        self.sessionTTL = sessionTTL
+    }
+
+    public struct Staff: Codable, Sendable {
+        public var id: String
+        public var username: String
+        public var role: String
+    }
+
+    public struct Login: Codable, Sendable {
+        public var token: String
+        public var expiresAt: String
+        public var staff: Staff
+    }
+
+    public func create(username: String, password: String, role: String) async throws -> Staff {
+        guard Self.roles.contains(role) else {
+            throw AppError.invalid("role_invalid", "Role is one of admin, cashier or operator.")
+        }
+        guard username.range(of: "^[a-z0-9_.-]{3,32}$", options: .regularExpression) != nil else {
+            throw AppError.invalid("username_invalid", "A username is 3–32 lower-case letters, digits, '.', '_' or '-'.")
+        }
+        guard password.count >= 10 else {
+            throw AppError.invalid("password_too_short", "A staff password has at least 10 characters.")
+        }
+        let id = try await access.createStaff(username: username, passwordHash: PasswordHash.make(password), role: role,
+                                              now: clock.now())
+        return Staff(id: id, username: username, role: role)
+    }
+
+    public func login(username: String, password: String) async throws -> Login {
+        let now = clock.now()
+        let refused = AppError.unauthorized("login_failed", "Wrong username or password.")
+        guard let user = try await access.staff(username: username) else {
+            _ = PasswordHash.verify(password, against: PasswordHash.decoy)
+            throw refused
+        }
+        if let locked = user.lockedUntil, locked > now {
+            throw AppError.rateLimited("account_locked", "Too many failed logins; try again after \(ISO8601.string(locked)).")
+        }
+        guard PasswordHash.verify(password, against: user.passwordHash) else {
+            try await access.recordLoginFailure(id: user.id, threshold: Self.lockThreshold, lockFor: Self.lockDuration, now: now)
+            throw refused
+        }
+        try await access.recordLoginSuccess(id: user.id)
+        let session = SessionRow(id: TypedID.make("ses"), kind: "staff", subjectId: user.id, createdAt: now,
+                                 expiresAt: now.addingTimeInterval(sessionTTL))
+        try await residents.createSession(session)
+        try await access.audit(actorKind: "staff", actorID: user.id, action: "staff.login", subjectKind: "staff",
+                               subjectID: user.id, detail: "", now: now)
+        return Login(token: tokens.token(sessionID: session.id, kind: "staff"), expiresAt: ISO8601.string(session.expiresAt),
+                     staff: Staff(id: user.id, username: user.username, role: user.role))
+    }
+
+    public func authenticate(token: String) async throws -> Staff {
+        let session = try await SessionGate.open(token: token, kind: "staff", tokens: tokens, store: residents, now: clock.now())
+        guard let user = try await access.staff(id: session.subjectId) else {
+            throw AppError.unauthorized("token_invalid", "The staff user no longer exists.")
+        }
+        return Staff(id: user.id, username: user.username, role: user.role)
+    }
+
+    /// The unmasked person behind a family member; the read is audited before anything is returned.
+    public func readResident(memberID: String, by staff: Staff, reason: String) async throws -> PersonDetail {
+        guard ["admin", "operator"].contains(staff.role) else {
+            throw AppError.forbidden("role_forbidden", "Your role may not read residents' personal data.")
+        }
+        guard let view = try await residents.member(id: memberID) else {
+            throw AppError.notFound("family_member_not_found", "No such family member.")
+        }
+        try await access.audit(actorKind: "staff", actorID: staff.id, action: "resident.read", subjectKind: "person",
+                               subjectID: view.person.id, detail: reason, now: clock.now())
+        return try personal.detail(view)
+    }
+
+    public func auditLog(by staff: Staff, subjectID: String?, limit: Int) async throws -> [AccessStore.AuditEntry] {
+        guard staff.role == "admin" else {
+            throw AppError.forbidden("role_forbidden", "Only administrators read the audit log.")
+        }
+        return try await access.auditLog(subjectID: subjectID, limit: min(max(limit, 1), 500))
+    }
+}

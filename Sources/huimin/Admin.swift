@@ -1,0 +1,43 @@
+import API
+import ArgumentParser
+import Foundation
+import HuiminCore
+import Logging
+import Residents
+
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create staff users and hospital API keys.",
+        subcommands: [StaffAdd.self, HospitalAdd.self])
+
+    struct StaffAdd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "staff-add",
+            abstract: "Create a staff user. The password comes from HUIMIN_STAFF_PASSWORD or the first line of standard input.")
+
+        @Option(help: "Login name (lower-case letters, digits, . _ -).") var username: String
+        @Option(help: "admin, cashier or operator.") var role: String
+
+        func run() async throws {
+            let password = ProcessInfo.processInfo.environment["HUIMIN_STAFF_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
+            let services = try ServerSetup.services(logger: Logger(label: "huimin.admin"))
+            let staff = try await ServerSetup.reporting { try await services.staff.create(username: username, password: password, role: role) }
+            print(try ServerSetup.json(staff))
+        }
+    }
+
+    struct HospitalAdd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "hospital-add",
+            abstract: "Connect a hospital and print a new API key and secret (shown once).")
+
+        @Option(help: "Hospital code, e.g. H0001.") var code: String
+        @Option(help: "Hospital name.") var name: String
+
+        func run() async throws {
+            let services = try ServerSetup.services(logger: Logger(label: "huimin.admin"))
+            let key = try await ServerSetup.reporting { try await services.hospitals.issueKey(hospitalCode: code, name: name) }
+            print(try ServerSetup.json(key))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+import HuiminCore
+
+/// The embedded database: one GRDB `DatabasePool` (WAL, so reads run beside the one writer) and
+/// the migrations that build its schema. Each domain's SQL lives in its own store file here.
+public final class AppDatabase: Sendable {
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and runs every pending migration.
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        var config = GRDB.Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        config.busyMode = .timeout(5)
+        pool = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Every migration in order. A migration, once shipped, never changes: add a new one.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        JobMigrations.register(in: &m)
+        ResidentMigrations.register(in: &m)
+        return m
+    }
+
+    /// True when the schema is at the newest migration (used by `/readyz`).
+    public func isReady() async -> Bool {
+        (try? await pool.read { db in try Self.migrator.hasCompletedMigrations(db) }) ?? false
+    }
+}

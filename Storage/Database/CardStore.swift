@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import HuiminCore
+
+/// E-health cards, their printable static codes, hospital patient cards (就诊卡) and card usage.
+public final class CardStore: Sendable {
+    let database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    /// Everything a terminal verification needs about a card, read in one snapshot.
+    public struct CardHolder: Sendable {
+        public var card: HealthCardRow
+        public var person: PersonRow
+        public var patientCard: PatientCardRow?
+        public var staticCode: StaticCodeRow?
+    }
+
+    public func holder(cardID: String, hospitalCode: String, staticSerial: String?) async throws -> CardHolder? {
+        try await database.pool.read { db in
+            guard let card = try HealthCardRow.fetchOne(db, key: cardID),
+                  let person = try PersonRow.fetchOne(db, key: card.personId) else { return nil }
+            let patientCard = try PatientCardRow.fetchOne(db, key: ["person_id": person.id, "hospital_code": hospitalCode])
+            let staticCode = try staticSerial.flatMap { try StaticCodeRow.fetchOne(db, key: $0) }
+            return CardHolder(card: card, person: person, patientCard: patientCard, staticCode: staticCode)
+        }
+    }
+
+    /// Issues a new printable code and revokes every earlier one of the card.
+    public func issueStaticCode(cardID: String, serial: String, now: Date) async throws -> StaticCodeRow {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE static_code SET revoked_at = ? WHERE card_id = ? AND revoked_at IS NULL",
+                           arguments: [now, cardID])
+            let row = StaticCodeRow(serial: serial, cardId: cardID, issuedAt: now, revokedAt: nil)
+            try row.insert(db)
+            return row
+        }
+    }
+
+    public func activeStaticCode(cardID: String) async throws -> StaticCodeRow? {
+        try await database.pool.read { db in
+            try StaticCodeRow.filter(Column("card_id") == cardID && Column("revoked_at") == nil).fetchOne(db)
+        }
+    }
+
+    /// Returns how many codes were revoked.
+    public func revokeStaticCodes(cardID: String, now: Date) async throws -> Int {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE static_code SET revoked_at = ? WHERE card_id = ? AND revoked_at IS NULL",
+                           arguments: [now, cardID])
+            return db.changesCount
+        }
+    }
+
+    public func patientCards(personID: String) async throws -> [PatientCardRow] {
+        try await database.pool.read { db in
+            try PatientCardRow.filter(Column("person_id") == personID).order(Column("hospital_code")).fetchAll(db)
+        }
+    }
+
+    /// Binds (or rebinds) the person's card at that hospital.
+    public func bindPatientCard(_ row: PatientCardRow) async throws {
+        try await database.pool.write { db in try row.upsert(db) }
+    }
+
+    public func unbindPatientCard(personID: String, hospitalCode: String) async throws -> Bool {
+        try await database.pool.write { db in
+            try PatientCardRow.deleteOne(db, key: ["person_id": personID, "hospital_code": hospitalCode])
+        }
+    }
+
+    /// 用卡记录, written in batches so verification does not wait on a write per scan.
+    public struct Usage: Sendable {
+        public var cardID: String
+        public var hospitalCode: String
+        public var terminalID: String
+        public var medicalStep: String?
+        public var codeType: String
+        public var verifiedAt: Date
+        public init(cardID: String, hospitalCode: String, terminalID: String, medicalStep: String?, codeType: String, verifiedAt: Date) {
+            self.cardID = cardID
+            self.hospitalCode = hospitalCode
+            self.terminalID = terminalID
+            self.medicalStep = medicalStep
+            self.codeType = codeType
+            self.verifiedAt = verifiedAt
+        }
+    }
+
+    public func recordUsages(_ usages: [Usage]) async throws {
+        guard !usages.isEmpty else { return }
+        try await database.pool.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO card_usage (card_id, hospital_code, terminal_id, medical_step, code_type, verified_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for u in usages {
+                try statement.execute(arguments: [u.cardID, u.hospitalCode, u.terminalID, u.medicalStep, u.codeType, u.verifiedAt])
+            }
+        }
+    }
+
+    public func usageCount(cardID: String) async throws -> Int {
+        try await database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card_usage WHERE card_id = ?", arguments: [cardID]) ?? 0
+        }
+    }
+}

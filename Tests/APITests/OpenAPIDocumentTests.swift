@@ -1,0 +1,72 @@
+import API
+import Foundation
+import Hummingbird
+import Testing
+
+/// The OpenAPI document is the contract hospital IT and the mini-program team read, so it must
+/// name every route the server answers and every error code the code can throw.
+@Suite struct OpenAPIDocumentTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let document = (try? String(contentsOf: root.appendingPathComponent("assets/openapi.yaml"), encoding: .utf8)) ?? ""
+
+    /// `paths:` entries and the methods under each, read from the YAML's indentation.
+    static func documentedOperations() -> Set<String> {
+        var operations = Set<String>()
+        var currentPath: String?
+        for line in document.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  /"), line.hasSuffix(":") {
+                currentPath = String(line.dropFirst(2).dropLast())
+            } else if line.hasPrefix("components:") {
+                currentPath = nil
+            } else if let path = currentPath, line.hasPrefix("    "), !line.hasPrefix("     "),
+                      let method = ["get", "post", "patch", "put", "delete"].first(where: { line == "    \($0):" }) {
+                operations.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        return operations
+    }
+
+    @Test func everyRouteIsDocumented() async throws {
+        let harness = try await TestHarness.start()
+        defer { harness.stop() }
+        let router = buildRouter(services: harness.services)
+        let served = Set(router.routes.map { route -> String in
+            let path = route.path.description.split(separator: "/").map { segment in
+                segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+            }.joined(separator: "/")
+            return "\(route.method.rawValue) /\(path)"
+        })
+        let documented = Self.documentedOperations()
+        #expect(served.count > 20)
+        #expect(served.subtracting(documented).isEmpty, "routes missing from assets/openapi.yaml: \(served.subtracting(documented).sorted())")
+        #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
+    }
+
+    @Test func everyErrorCodeInTheSourcesIsDocumented() throws {
+        let enumStart = try #require(Self.document.range(of: "    ErrorCode:"))
+        let documented = Set(Self.document[enumStart.upperBound...].split(separator: "\n")
+            .compactMap { line -> String? in
+                let t = line.trimmingCharacters(in: .whitespaces)
+                return t.hasPrefix("- ") ? String(t.dropFirst(2)) : nil
+            })
+        var thrown = Set<String>()
+        let pattern = try Regex(#"(?:AppError|\.(?:invalid|unauthorized|forbidden|notFound|conflict|rule|rateLimited|upstream|unavailable))\(\s*"([a-z0-9_]+)""#)
+        for dir in ["Sources/Residents", "Sources/API", "Sources/HuiminCore", "Storage/Database", "Channels/Transport",
+                    "Channels/WeChat", "Channels/Alipay", "Channels/SMS", "Channels/HIS", "Sources/QRCode"] {
+            let url = Self.root.appendingPathComponent(dir)
+            for case let file as URL in FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil)! where file.pathExtension == "swift" {
+                let text = try String(contentsOf: file, encoding: .utf8)
+                for match in text.matches(of: pattern) {
+                    thrown.insert(String(match.output[1].substring!))
+                }
+            }
+        }
+        // Errors that only the crypto key ring and command-line tools raise never reach an HTTP client.
+        let offline: Set<String> = ["key_rotation_refused", "crypto_profile_unknown", "key_unknown", "ciphertext_invalid",
+                                    "key_material_invalid", "staff_exists", "role_invalid", "username_invalid",
+                                    "password_too_short", "hospital_code_invalid"]
+        let undocumented = thrown.subtracting(documented).subtracting(offline)
+        #expect(thrown.count > 40)
+        #expect(undocumented.isEmpty, "error codes missing from ErrorCode in assets/openapi.yaml: \(undocumented.sorted())")
+    }
+}

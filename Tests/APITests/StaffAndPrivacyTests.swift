@@ -1,0 +1,87 @@
+import Database
+import Foundation
+import GRDB
+import HuiminCore
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct StaffAndPrivacyTests {
+    @Test func staffReadsAreAuditedAndRoleChecked() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                let resident = try await Resident.register(h, client)
+                _ = try await h.services.staff.create(username: "admin1", password: "correct horse battery", role: "admin")
+                _ = try await h.services.staff.create(username: "cashier1", password: "correct horse battery", role: "cashier")
+                let login = try await client.call(.post, "/api/v1/staff/login", json: #"{"username":"admin1","password":"correct horse battery"}"#)
+                let token = try #require(login["token"] as? String)
+
+                let read = try await client.call(.get, "/api/v1/staff/residents/\(resident.selfMemberID)?reason=appeal-42", token: token)
+                #expect(read.status == 200, "\(read.body)")
+                #expect(read.object("person")["idNumber"] as? String == "11010519491231002X")
+                #expect(read.object("person")["name"] as? String == "张三")
+
+                let log = try await client.call(.get, "/api/v1/staff/audit-log", token: token)
+                let entries = try #require(log["entries"] as? [any Sendable])
+                let actions = entries.compactMap { ($0 as? [String: any Sendable])?["action"] as? String }
+                #expect(actions.contains("resident.read"))
+                #expect(try await AccessStore(database: h.services.database).verifyAuditChain() == nil)
+
+                let cashier = try #require(try await client.call(.post, "/api/v1/staff/login",
+                    json: #"{"username":"cashier1","password":"correct horse battery"}"#)["token"] as? String)
+                let denied = try await client.call(.get, "/api/v1/staff/residents/\(resident.selfMemberID)?reason=x", token: cashier)
+                #expect(denied.status == 403)
+                #expect(denied.errorCode == "role_forbidden")
+                // A resident token is not a staff token.
+                #expect(try await client.call(.get, "/api/v1/staff/audit-log", token: resident.token).errorCode == "token_invalid")
+            }
+        }
+    }
+
+    @Test func repeatedFailedLoginsLockTheStaffAccount() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                _ = try await h.services.staff.create(username: "op1", password: "correct horse battery", role: "operator")
+                for _ in 0..<5 {
+                    let r = try await client.call(.post, "/api/v1/staff/login", json: #"{"username":"op1","password":"wrong password!"}"#)
+                    #expect(r.errorCode == "login_failed")
+                }
+                let locked = try await client.call(.post, "/api/v1/staff/login", json: #"{"username":"op1","password":"correct horse battery"}"#)
+                #expect(locked.errorCode == "account_locked")
+                h.clock.advance(by: 15 * 60 + 1)
+                #expect(try await client.call(.post, "/api/v1/staff/login",
+                                              json: #"{"username":"op1","password":"correct horse battery"}"#).status == 200)
+            }
+        }
+    }
+
+    @Test func personalDataIsEncryptedAtRestAndAbsentFromLogs() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                _ = try await Resident.register(h, client)
+                _ = try await client.call(.post, "/api/v1/sms-codes", token: "x", json: #"{"phone":"13800138000"}"#)
+                let dump = try await h.services.database.pool.read { db -> String in
+                    var text = ""
+                    for table in ["person", "family_member", "sms_challenge", "job"] {
+                        for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table)") {
+                            for (_, value) in row {
+                                switch value.storage {
+                                case .string(let s): text += s + "\n"
+                                case .blob(let d): text += String(decoding: d, as: UTF8.self) + "\n"
+                                default: break
+                                }
+                            }
+                        }
+                    }
+                    return text
+                }
+                #expect(!dump.isEmpty)
+                for secret in ["11010519491231002X", "13800138000", "张三"] {
+                    #expect(!dump.contains(secret), "\(secret) stored in clear")
+                    #expect(!h.logs.all.contains { $0.contains(secret) }, "\(secret) reached the logs")
+                }
+                #expect(h.logs.all.count > 3)
+            }
+        }
+    }
+}

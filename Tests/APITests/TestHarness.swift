@@ -1,0 +1,100 @@
+import API
+import Foundation
+import HuiminCore
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Sandbox
+import Testing
+import Transport
+
+/// One isolated Huimin per test: a temporary data directory, a manual clock shared with the
+/// sandbox (so advancing time expires SMS codes, login codes and QR codes alike), and the sandbox
+/// on an ephemeral loopback port with every channel pointed at it.
+struct TestHarness: Sendable {
+    let services: HuiminServices
+    let clock: ManualClock
+    let sandboxURL: String
+    let transport: HTTPTransport
+    let logs: CapturedLogs
+
+    static func with<T: Sendable>(environment extra: [String: String] = [:],
+                                  _ body: @Sendable (TestHarness) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("huimin-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = ManualClock(Date())
+        let logs = CapturedLogs()
+        let logger = logs.logger(label: "test")
+        let keys = try SandboxKeys.loadOrCreate(directory: directory.appendingPathComponent("sandbox"))
+        let sandbox = try SandboxServer(settings: SandboxSettings(keys: keys), clock: clock, logger: logger)
+        return try await sandbox.withRunning { port in
+            var environment = ["HUIMIN_DATA": directory.path, "HUIMIN_SANDBOX_PORT": "\(port)", "HUIMIN_CHANNEL_TIMEOUT": "2"]
+            environment.merge(extra) { $1 }
+            var configuration = Configuration(environment: environment)
+            configuration.channels.alipayAppPrivateKeyPath = keys.appPrivateKeyPath
+            configuration.channels.alipayPublicKeyPath = keys.platformPublicKeyPath
+            let services = try HuiminServices(configuration: configuration, clock: clock, logger: logger)
+            let harness = TestHarness(services: services, clock: clock, sandboxURL: "http://127.0.0.1:\(port)",
+                                      transport: HTTPTransport(timeout: 5), logs: logs)
+            return try await body(harness)
+        }
+    }
+
+    /// Runs `body` against the router (no socket), as the mini-program and terminals would call it.
+    func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let app = buildApplication(services: services, logger: logs.logger(label: "huimin"))
+        return try await app.test(.router, body)
+    }
+
+    // MARK: The sandbox, as a tester reads it
+
+    func sandboxJSON(_ method: String, _ path: String, body: String = "") async throws -> [String: Any] {
+        let response = try await transport.send(OutboundRequest(
+            method: method, url: sandboxURL + path, headers: [("Content-Type", "application/json")], body: Array(body.utf8)))
+        return (try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+    }
+
+    func wechatCode(openid: String? = nil) async throws -> String {
+        let body = openid.map { #"{"openid":"\#($0)"}"# } ?? "{}"
+        return try await sandboxJSON("POST", "/sandbox/wechat/codes", body: body)["code"] as! String
+    }
+
+    /// Delivers queued SMS (the job runner's work) and returns the newest code the sandbox got for `phone`.
+    func smsCode(for phone: String) async throws -> String? {
+        while await services.jobRunner.runOnce() {}
+        let messages = try await sandboxJSON("GET", "/sandbox/sms/messages?phone=\(phone)")["messages"] as? [[String: Any]]
+        return (messages?.first?["params"] as? [String: String])?["code"]
+    }
+}
+
+/// Captures every log line so a test can check that no personal data reached the logs.
+final class CapturedLogs: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    func logger(label: String) -> Logger {
+        Logger(label: label) { label in Handler(label: label, sink: self) }
+    }
+
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
+
+    struct Handler: LogHandler {
+        let label: String
+        let sink: CapturedLogs
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
+                 file: String, function: String, line: UInt) {
+            let all = metadata.merging(extra ?? [:]) { $1 }
+            sink.append("\(level) \(label): \(message) \(all.map { "\($0)=\($1)" }.sorted().joined(separator: " "))")
+        }
+    }
+}
+
+import Synchronization

@@ -1,0 +1,86 @@
+import Foundation
+import HuiminCore
+import Logging
+import Sandbox
+import Transport
+
+/// A sandbox on an ephemeral loopback port with a manual clock, and a real libcurl transport
+/// pointed at it.
+struct SandboxHarness: Sendable {
+    let port: Int
+    let clock: ManualClock
+    let settings: SandboxSettings
+    let transport: HTTPTransport
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// The default channel settings (what `huimin serve` uses), re-pointed at this sandbox.
+    var channels: Configuration.ChannelSettings {
+        var channels = Configuration(environment: [:]).channels
+        channels.wechatBaseURL = baseURL
+        channels.alipayGatewayURL = baseURL + "/gateway.do"
+        channels.smsBaseURL = baseURL + "/sms"
+        channels.hisBaseURL = baseURL + "/his"
+        channels.alipayAppPrivateKeyPath = settings.keys.appPrivateKeyPath
+        channels.alipayPublicKeyPath = settings.keys.platformPublicKeyPath
+        return channels
+    }
+
+    /// Generating RSA keys is slow, so the test process makes one set and every sandbox shares it.
+    static let keys: SandboxKeys = {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("huimin-channels-tests-\(UUID().uuidString)", isDirectory: true)
+        return try! SandboxKeys.loadOrCreate(directory: directory)
+    }()
+
+    static let hisFixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("assets/sandbox/his-patients.json")
+
+    static func run(timeout: Double = 5, configure: (inout SandboxSettings) -> Void = { _ in },
+                    _ body: (SandboxHarness) async throws -> Void) async throws {
+        var settings = SandboxSettings(keys: keys, hisFixtures: hisFixtures)
+        settings.faultHangSeconds = 3
+        configure(&settings)
+        let clock = ManualClock()
+        var logger = Logger(label: "sandbox-test")
+        logger.logLevel = .warning
+        let server = try SandboxServer(settings: settings, clock: clock, logger: logger)
+        try await server.withRunning { port in
+            try await body(SandboxHarness(port: port, clock: clock, settings: settings,
+                                          transport: HTTPTransport(timeout: timeout)))
+        }
+    }
+
+    /// POSTs JSON to a sandbox control route and returns the decoded JSON object.
+    @discardableResult
+    func post(_ path: String, _ json: String = "{}") async throws -> [String: Any] {
+        try await call(OutboundRequest(method: "POST", url: baseURL + path, headers: [("Content-Type", "application/json")],
+                                       body: Array(json.utf8)))
+    }
+
+    func get(_ path: String) async throws -> [String: Any] {
+        try await call(OutboundRequest(method: "GET", url: baseURL + path))
+    }
+
+    private func call(_ request: OutboundRequest) async throws -> [String: Any] {
+        let response = try await transport.send(request)
+        guard !response.body.isEmpty else { return [:] }
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+    }
+
+    func fault(_ service: String, kind: String, errorCode: String? = nil, times: Int = 1) async throws {
+        let code = errorCode.map { ", \"errorCode\": \"\($0)\"" } ?? ""
+        try await post("/sandbox/faults", "{\"service\": \"\(service)\", \"kind\": \"\(kind)\", \"times\": \(times)\(code)}")
+    }
+}
+
+/// Runs `body` and returns the AppError it threw (nil if it threw none or another kind).
+func appError(_ body: () async throws -> some Any) async -> AppError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch {
+        return error as? AppError
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Reads a QR image the way an independent scanner would: PyPI `zxing-cpp` with Pillow
+/// (`pip install zxing-cpp pillow`). python3 is found through /usr/bin/env.
+enum PythonDecoder {
+    private static let script = """
+        import sys, zxingcpp
+        from PIL import Image
+        results = zxingcpp.read_barcodes(Image.open(sys.argv[1]))
+        sys.stdout.write("\\n".join(r.text for r in results))
+        """
+
+    /// The texts of every code found in `png`.
+    static func decode(png: [UInt8]) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString).png")
+        try Data(png).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw DecoderFailed(status: process.terminationStatus)
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    struct DecoderFailed: Error { let status: Int32 }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import HuiminCore
+import SMS
+import Testing
+import Transport
+import Workers
+
+@Suite("SMS verification job")
+struct SMSVerificationJobTests {
+    @Test func theKindAndPayloadMatchWhatTheResidentsStoreQueues() throws {
+        #expect(SMSVerificationJob.kind == "sms.verification")
+        // The residents module encodes its own struct with these keys; the worker must read it.
+        let queued = Data(#"{"phone":"13812345678","code":"042917","outID":"sms_abc"}"#.utf8)
+        let job = try JSONDecoder().decode(SMSVerificationJob.self, from: queued)
+        #expect(job == SMSVerificationJob(phone: "13812345678", code: "042917", outID: "sms_abc"))
+    }
+
+    @Test func anUnreachableGatewayIsRetriedWithoutLoggingTheNumber() async throws {
+        let fixture = try QueueFixture()
+        defer { fixture.remove() }
+        // Nothing listens on port 1, so every send fails to connect: a transient failure.
+        let gateway = SMSGateway(baseURL: "http://127.0.0.1:1/sms", accessKeyID: "LTAItest", accessKeySecret: "secret",
+                                 signName: "惠民健康", transport: HTTPTransport(timeout: 2, connectTimeout: 1),
+                                 clock: fixture.clock)
+        var handlers = JobHandlerRegistry()
+        handlers.register(SMSVerificationHandler(gateway: gateway, templateCode: "SMS_100000001"))
+        let runner = fixture.runner(handlers)
+        let id = try await fixture.queue.enqueue(SMSVerificationJob(phone: "13812345678", code: "042917", outID: "sms_abc"),
+                                                 maxAttempts: 5, idempotencyKey: "sms_abc")
+
+        #expect(await runner.runOnce())
+        let job = try await fixture.state(of: id)
+        #expect(job.state == .queued)
+        #expect(job.lastError == "channel_unreachable")
+        #expect(fixture.logs.all.allSatisfy { !$0.contains("13812345678") && !$0.contains("042917") })
+    }
+}

@@ -1,0 +1,15 @@
+import Database
+import HuiminCore
+import Logging
+import SMS
+
+extension JobRunner {
+    /// The runner `huimin serve` and `huimin worker` use, with every job kind the platform queues.
+    public static func standard(database: AppDatabase, crypto: any CryptoProfile, sms: SMSGateway,
+                                verificationTemplate: String, clock: any HuiminClock, logger: Logger) -> JobRunner {
+        var handlers = JobHandlerRegistry()
+        handlers.register(SMSVerificationHandler(gateway: sms, templateCode: verificationTemplate))
+        return JobRunner(store: JobStore(database: database), crypto: crypto, handlers: handlers, clock: clock,
+                         logger: logger)
+    }
+}

@@ -69,7 +69,7 @@ struct FakeAlipay: Sendable {
         let pairs = SandboxHTTP.form(request.uri.query)
             + SandboxHTTP.form(String(decoding: try await SandboxHTTP.body(request), as: UTF8.self))
         if let fault = faults.take(.alipay) {
-            if fault.kind == .timeout { try? await Task.sleep(for: .seconds(settings.faultHangSeconds)) }
+            if fault.kind == .timeout { await FaultPlan.hang(seconds: settings.faultHangSeconds) }
             let code = fault.errorCode ?? "20000"
             // A dotted code is a sub_code (isv.…/isp.…); a number is the top-level code.
             return code.contains(".")

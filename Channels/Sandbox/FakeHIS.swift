@@ -69,7 +69,7 @@ struct FakeHIS: Sendable {
                         _ operation: (String, [UInt8]) -> Response) async throws -> Response {
         let body = try await SandboxHTTP.body(request)
         if let fault = faults.take(.his) {
-            if fault.kind == .timeout { try? await Task.sleep(for: .seconds(settings.faultHangSeconds)) }
+            if fault.kind == .timeout { await FaultPlan.hang(seconds: settings.faultHangSeconds) }
             return reply(fault.errorCode ?? "9999", "系统繁忙(sandbox fault)", data: nil as String?)
         }
         guard signatureValid(request, body: body) else {

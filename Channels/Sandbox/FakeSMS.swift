@@ -60,7 +60,7 @@ struct FakeSMS: Sendable {
 
     private func sendSms(_ request: Request) async throws -> Response {
         if let fault = faults.take(.sms) {
-            if fault.kind == .timeout { try? await Task.sleep(for: .seconds(settings.faultHangSeconds)) }
+            if fault.kind == .timeout { await FaultPlan.hang(seconds: settings.faultHangSeconds) }
             return reply(fault.errorCode ?? "isp.SYSTEM_ERROR", "sandbox fault")
         }
         let pairs = SandboxHTTP.form(request.uri.query)

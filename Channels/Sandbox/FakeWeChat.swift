@@ -55,7 +55,7 @@ struct FakeWeChat: Sendable {
 
     private func jscode2session(_ request: Request) async throws -> Response {
         if let fault = faults.take(.wechat) {
-            if fault.kind == .timeout { try? await Task.sleep(for: .seconds(settings.faultHangSeconds)) }
+            if fault.kind == .timeout { await FaultPlan.hang(seconds: settings.faultHangSeconds) }
             return error(Int(fault.errorCode ?? "") ?? -1, "system error (sandbox fault)")
         }
         let query = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))

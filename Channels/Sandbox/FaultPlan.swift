@@ -1,5 +1,6 @@
 import Foundation
 import HuiminCore
+import ServiceLifecycle
 import Synchronization
 
 /// Faults queued through `POST /sandbox/faults`: the next N calls of a service hang past the
@@ -40,6 +41,14 @@ final class FaultPlan: Sendable {
             entry.remaining -= 1
             all[service] = entry.remaining > 0 ? entry : nil
             return entry.fault
+        }
+    }
+
+    /// Holds a request well past the client's timeout, but lets the server shut down gracefully
+    /// without waiting out the hang.
+    static func hang(seconds: Double) async {
+        try? await cancelWhenGracefulShutdown {
+            try await Task.sleep(for: .seconds(seconds))
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HuiminCore
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// The fake outside world on loopback: WeChat login, the Alipay gateway, an SMS gateway and a
 /// hospital HIS, each speaking its vendor's wire format and remembering what it received, plus
@@ -47,17 +48,19 @@ public struct SandboxServer: Sendable {
                            logger: logger)
     }
 
-    /// Runs the sandbox on an ephemeral loopback port for the duration of `body`, then shuts it down.
+    /// Runs the sandbox on an ephemeral loopback port for the duration of `body`, then shuts it
+    /// down gracefully.
     public func withRunning<T>(_ body: (_ port: Int) async throws -> T) async throws -> T {
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let application = makeApplication(port: 0) { port in
             portSink.yield(port)
             portSink.finish()
         }
+        let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 defer { portSink.finish() }
-                try await application.runService(gracefulShutdownSignals: [])
+                try await services.run()
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else {
@@ -65,8 +68,15 @@ public struct SandboxServer: Sendable {
                 try await group.next()
                 throw AppError("sandbox_not_started", status: 500, "The sandbox did not start.")
             }
-            defer { group.cancelAll() }
-            return try await body(port)
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(port))
+            } catch {
+                result = .failure(error)
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try result.get()
         }
     }
 }

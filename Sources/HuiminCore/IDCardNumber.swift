@@ -39,7 +39,7 @@ public struct IDCardNumber: Sendable, Hashable {
         let day = digits[12] * 10 + digits[13]
         let cal = BusinessCalendar.calendar
         var comps = DateComponents(year: year, month: month, day: day)
-        guard year >= 1900, (1...12).contains(month), (1...31).contains(day),
+        guard year >= 1800, (1...12).contains(month), (1...31).contains(day),
               let date = cal.date(from: comps),
               cal.component(.day, from: date) == day, cal.component(.month, from: date) == month else {
             throw .invalid("id_number_birth_date", "The birth date inside the ID card number is not a real date.")

@@ -123,7 +123,7 @@ public struct FamilyService: Sendable {
 
     static func validName(_ raw: String) throws(AppError) -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (2...30).contains(name.count), !name.contains(where: { $0.isNumber || $0.isNewline }) else {
+        guard (2...30).contains(name.count), !name.contains(where: { ($0.isASCII && $0.isNumber) || $0.isNewline }) else {
             throw .invalid("name_invalid", "A name has 2 to 30 characters and no digits.")
         }
         return name

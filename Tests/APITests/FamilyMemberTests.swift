@@ -10,7 +10,7 @@ import Testing
             try await h.test { client in
                 let resident = try await Resident.register(h, client)
                 let added = try await client.call(.post, "/api/v1/family-members", token: resident.token, json: """
-                    {"name":"李小四","idNumber":"440524188001010014","relation":"child"}
+                    {"name":"李小四","idNumber":"110105201506010032","relation":"child"}
                     """)
                 #expect(added.status == 201, "\(added.body)")
                 let child = added.object("member")
@@ -23,13 +23,13 @@ import Testing
                 #expect((list["members"] as? [any Sendable])?.count == 2)
 
                 let duplicate = try await client.call(.post, "/api/v1/family-members", token: resident.token, json: """
-                    {"name":"李小四","idNumber":"440524188001010014","relation":"child"}
+                    {"name":"李小四","idNumber":"110105201506010032","relation":"child"}
                     """)
                 #expect(duplicate.status == 409)
                 #expect(duplicate.errorCode == "family_member_exists")
 
                 let renamed = try await client.call(.post, "/api/v1/family-members", token: resident.token, json: """
-                    {"name":"王五","idNumber":"440524188001010014","relation":"child"}
+                    {"name":"王五","idNumber":"110105201506010032","relation":"child"}
                     """)
                 #expect(renamed.errorCode == "real_name_mismatch" || renamed.errorCode == "family_member_exists")
 
@@ -54,14 +54,14 @@ import Testing
             try await h.test { client in
                 let anonymous = try await Resident.login(h, client)
                 let early = try await client.call(.post, "/api/v1/family-members", token: anonymous, json: """
-                    {"name":"李小四","idNumber":"440524188001010014","relation":"child"}
+                    {"name":"李小四","idNumber":"110105201506010032","relation":"child"}
                     """)
                 #expect(early.status == 403)
                 #expect(early.errorCode == "real_name_required")
 
                 let resident = try await Resident.register(h, client)
                 #expect(try await client.call(.post, "/api/v1/family-members", token: resident.token, json: """
-                    {"name":"李小四","idNumber":"440524188001010014","relation":"child"}
+                    {"name":"李小四","idNumber":"110105201506010032","relation":"child"}
                     """).status == 201)
                 let third = try await client.call(.post, "/api/v1/family-members", token: resident.token, json: """
                     {"name":"赵六","idNumber":"370101190102039973","relation":"parent"}
@@ -82,7 +82,7 @@ import Testing
                 var cards: [String] = []
                 for parent in [mother, father] {
                     let added = try await client.call(.post, "/api/v1/family-members", token: parent.token, json: """
-                        {"name":"李小四","idNumber":"440524188001010014","relation":"child"}
+                        {"name":"李小四","idNumber":"110105201506010032","relation":"child"}
                         """)
                     cards.append(try #require(added.object("member")["cardId"] as? String))
                 }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct IDCardNumberTests {
     private let today = ISO8601.date("2026-11-24T00:00:00.000Z")!
 
-    @Test(arguments: ["11010519491231002X", "440524188001010014", "370101190102039973", "34052419800101001X"])
+    @Test(arguments: ["11010519491231002X", "370101190102039973", "34052419800101001X"])
     func standardVectorsAreValid(number: String) throws {
         #expect(try IDCardNumber(number, today: today).value == number)
     }
@@ -18,7 +18,17 @@ import Testing
         let woman = try IDCardNumber("11010519491231002X", today: today)
         #expect(woman.birthDate.year == 1949 && woman.birthDate.month == 12 && woman.birthDate.day == 31)
         #expect(woman.sex == .female)
-        #expect(try IDCardNumber("440524188001010014", today: today).sex == .male)
+        let man = try IDCardNumber("370101190102039973", today: today)
+        #expect(man.birthDate.year == 1901 && man.birthDate.month == 2 && man.birthDate.day == 3)
+        #expect(man.sex == .male)
+    }
+
+    @Test func nineteenthCenturyBirthDatesAreStructurallyValid() throws {
+        // 440524188001010014 is a §3.4 vector: born 1880, check digit right. GB 11643 allows it.
+        let old = try IDCardNumber("440524188001010014", today: today)
+        #expect(old.birthDate.year == 1880)
+        let error = #expect(throws: AppError.self) { try IDCardNumber(Self.withCheck("44052417990101001"), today: today) }
+        #expect(error?.code == "id_number_birth_date")
     }
 
     @Test(arguments: [
@@ -56,7 +66,7 @@ import Testing
         #expect(try PhoneNumber(raw).value == "13800138000")
     }
 
-    @Test(arguments: ["12800138000", "1380013800", "238001380001", "+1 415 555 0100", ""])
+    @Test(arguments: ["12800138000", "1380013800", "238001380001", "+1 212 555 0100", ""])
     func nonMainlandMobileNumbersAreRefused(raw: String) {
         let error = #expect(throws: AppError.self) { try PhoneNumber(raw) }
         #expect(error?.code == "phone_invalid")

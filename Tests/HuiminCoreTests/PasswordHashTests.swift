@@ -29,7 +29,10 @@ import Testing
         #expect(!PasswordHash.verify("pw-0123456789", against: parts.joined(separator: "$")), "too few iterations")
         #expect(!PasswordHash.verify("pw-0123456789", against: "pw-0123456789"))
         #expect(!PasswordHash.verify("pw-0123456789", against: "sha1$310000$AAAA$AAAA"))
-        #expect(!PasswordHash.verify("pw-0123456789", against: String(stored.dropLast(4))))
+        #expect(!PasswordHash.verify("pw-0123456789", against: String(stored.dropLast(4))), "truncated hash")
+        parts = stored.split(separator: "$").map(String.init)
+        parts[2] = "AAAA"
+        #expect(!PasswordHash.verify("pw-0123456789", against: parts.joined(separator: "$")), "salt too short")
     }
 
     @Test func decoyIsWellFormedAndMatchesNothingGuessable() {

@@ -117,7 +117,9 @@ public final class KeyRing: Sendable {
         repeat {
             keyID = "\(profile)-\(purpose.abbreviation)-\(stamp)-\(Hex.encode(randomBytes(2)))"
         } while existing.contains { $0.keyID == keyID }
+        // Whole seconds, as the ISO 8601 file keeps them, so a reloaded ring equals the one in memory.
+        let createdAt = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
         return KeyEntry(keyID: keyID, purpose: purpose, material: try newMaterial(purpose),
-                        createdAt: clock.now(), active: true)
+                        createdAt: createdAt, active: true)
     }
 }

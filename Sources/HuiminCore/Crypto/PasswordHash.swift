@@ -30,9 +30,10 @@ public enum PasswordHash {
         let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == scheme,
               let rounds = UInt32(parts[1]), (minimumIterations...maximumIterations).contains(rounds),
-              let salt = Data(base64Encoded: String(parts[2])), !salt.isEmpty,
-              let expected = Data(base64Encoded: String(parts[3])), !expected.isEmpty,
-              let actual = derive(password, salt: Array(salt), iterations: rounds, length: expected.count) else {
+              let salt = Data(base64Encoded: String(parts[2])), salt.count >= saltLength,
+              // A truncated hash must not verify by matching a prefix.
+              let expected = Data(base64Encoded: String(parts[3])), expected.count == hashLength,
+              let actual = derive(password, salt: Array(salt), iterations: rounds, length: hashLength) else {
             return false
         }
         return Digest.constantTimeEqual(actual, Array(expected))

@@ -5,7 +5,7 @@ import Foundation
 ///   expect error sms_code_invalid
 ///   expect json member.idNumber == "1101**********002X"     (also != < <= > >= contains matches)
 ///   expect json members.length == 2
-///   expect json self exists | expect json self missing
+///   expect json self exists | expect json self missing          (missing: absent or null)
 enum Expectation: Sendable, Equatable {
     case status(Int)
     case error(String)
@@ -62,7 +62,9 @@ enum Expectation: Sendable, Equatable {
             case .exists:
                 return (actual != nil, "json \(path) exists" + (actual == nil ? ", but it is missing" : ""))
             case .missing:
-                return (actual == nil, "json \(path) missing" + (actual.map { ", but it is \($0.json)" } ?? ""))
+                // Absent and null alike: encoders differ on whether a nil field is written at all.
+                let present = actual.flatMap { $0 == .null ? nil : $0 }
+                return (present == nil, "json \(path) missing" + (present.map { ", but it is \($0.json)" } ?? ""))
             case .compare(let op, let raw):
                 let expectedText = try Interpolation.expand(raw, variables)
                 let passed = actual.map { Self.compare($0, op, expectedText) } ?? false

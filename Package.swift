@@ -86,7 +86,6 @@ let package = Package(
         .executableTarget(name: "huimin-sim", dependencies: [
             "Transport", "QRCode", "HuiminCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Sources/huimin-sim", swiftSettings: strict),
 
         .testTarget(name: "HuiminCoreTests", dependencies: ["HuiminCore"],
@@ -107,7 +106,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/APITests", swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["HuiminCore"],
+        .testTarget(name: "SimTests", dependencies: ["huimin-sim"], path: "Tests/SimTests", swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["HuiminCore", "Transport"],
                     path: "Tests/EndToEndTests", swiftSettings: strict),
     ]
 )

@@ -10,7 +10,6 @@ import ServiceLifecycle
 ///
 /// State lives in the server value, so every application made from one server shares it.
 public struct SandboxServer: Sendable {
-    let settings: SandboxSettings
     let logger: Logger
     let wechat: FakeWeChat
     let alipay: FakeAlipay
@@ -21,13 +20,18 @@ public struct SandboxServer: Sendable {
     /// - Throws: when the HIS fixture file exists but cannot be read.
     public init(settings: SandboxSettings, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         let faults = FaultPlan()
-        self.settings = settings
+        let patients = try HISPatientTable.load(from: settings.hisFixtures)
+        if patients.isEmpty {
+            logger.warning("sandbox HIS starts with no patients", metadata: [
+                "fixtures": "\(settings.hisFixtures?.path ?? "none")",
+            ])
+        }
         self.logger = logger
         wechat = FakeWeChat(settings: settings, clock: clock, faults: faults, logger: logger)
         alipay = FakeAlipay(settings: settings, clock: clock, faults: faults, logger: logger)
         sms = FakeSMS(settings: settings, clock: clock, faults: faults, logger: logger)
         his = FakeHIS(settings: settings, faults: faults,
-                      table: HISPatientTable(fixtures: try HISPatientTable.load(from: settings.hisFixtures)),
+                      table: HISPatientTable(fixtures: patients),
                       logger: logger)
         control = ControlRoutes(faults: faults)
     }

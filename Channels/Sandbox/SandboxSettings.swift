@@ -33,10 +33,11 @@ public struct SandboxSettings: Sendable {
         smsAccessKeySecret = channels.smsAccessKeySecret
         smsSignNames = [channels.smsSignName]
         smsTemplates = [channels.smsVerificationTemplate: ["code"]]
-        hisSecret = "sandbox-his-secret"
+        hisSecret = channels.hisSecret
         self.hisFixtures = hisFixtures
         loginCodeTTL = 300
-        faultHangSeconds = 30
+        // Past any channel timeout, but short enough that a graceful shutdown is not held up for long.
+        faultHangSeconds = channels.timeout + 3
     }
 
     /// `assets/sandbox/his-patients.json` under the working directory (the package root when run

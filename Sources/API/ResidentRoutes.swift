@@ -14,7 +14,18 @@ struct ResidentRoutes {
     struct UpdateMemberBody: Decodable { let relation: String?; let phone: String? }
     struct MemberEnvelope: Encodable, Sendable { let member: MemberResponse }
     struct MembersEnvelope: Encodable, Sendable { let members: [MemberResponse] }
-    struct MeResponse: Encodable, Sendable { let account: AccountService.AccountInfo; let `self`: MemberResponse? }
+    struct MeResponse: Encodable, Sendable {
+        let account: AccountService.AccountInfo
+        let `self`: MemberResponse?
+
+        /// `self` is written as null before real-name registration, as the contract says.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(account, forKey: .account)
+            try container.encode(self.`self`, forKey: .`self`)
+        }
+        enum CodingKeys: String, CodingKey { case account, `self` }
+    }
 
     func register(on router: RouterGroup<some RequestContext>) {
         router.post("auth/wechat") { request, context in

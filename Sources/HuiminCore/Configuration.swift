@@ -35,6 +35,8 @@ public struct Configuration: Sendable {
         public var smsSignName: String
         public var smsVerificationTemplate: String
         public var hisBaseURL: String
+        /// Shared secret for signing calls to the HIS (HMAC-SHA256).
+        public var hisSecret: String
         /// Outbound request timeout in seconds.
         public var timeout: Double
     }
@@ -67,6 +69,7 @@ public struct Configuration: Sendable {
             smsSignName: env["HUIMIN_SMS_SIGN_NAME"] ?? "惠民健康",
             smsVerificationTemplate: env["HUIMIN_SMS_VERIFY_TEMPLATE"] ?? "SMS_100000001",
             hisBaseURL: env["HUIMIN_HIS_BASE_URL"] ?? (sandboxEnabled ? sandbox + "/his" : "http://his.invalid"),
+            hisSecret: env["HUIMIN_HIS_SECRET"] ?? "sandbox-his-secret",
             timeout: Double(env["HUIMIN_CHANNEL_TIMEOUT"] ?? "") ?? 5
         )
     }

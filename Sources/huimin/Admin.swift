@@ -1,4 +1,5 @@
 import API
+import Database
 import ArgumentParser
 import Foundation
 import HuiminCore
@@ -8,7 +9,7 @@ import Residents
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create staff users and hospital API keys.",
-        subcommands: [StaffAdd.self, HospitalAdd.self])
+        subcommands: [StaffAdd.self, HospitalAdd.self, Jobs.self, Requeue.self])
 
     struct StaffAdd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -38,6 +39,39 @@ struct Admin: AsyncParsableCommand {
             let services = try ServerSetup.services(logger: Logger(label: "huimin.admin"))
             let key = try await ServerSetup.reporting { try await services.hospitals.issueKey(hospitalCode: code, name: name) }
             print(try ServerSetup.json(key))
+        }
+    }
+
+    struct Jobs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the job queue: jobs per state and the dead letters with their last error.")
+
+        @Option(help: "How many dead letters to list.") var limit = 20
+
+        func run() async throws {
+            let services = try ServerSetup.services(logger: Logger(label: "huimin.admin"))
+            let store = JobStore(database: services.database)
+            for (state, count) in try await store.counts().sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                print("\(state.rawValue): \(count)")
+            }
+            for job in try await store.deadLetters(limit: limit) {
+                print("dead \(job.id) \(job.kind) attempts=\(job.attempts) error=\(job.lastError ?? "-")")
+            }
+        }
+    }
+
+    struct Requeue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a dead-lettered job back on the queue.")
+
+        @Argument(help: "The job ID (job_…).") var id: String
+
+        func run() async throws {
+            let services = try ServerSetup.services(logger: Logger(label: "huimin.admin"))
+            guard try await JobStore(database: services.database).requeue(id: id, now: services.clock.now()) else {
+                FileHandle.standardError.write(Data("error job_not_dead: no dead job with that ID\n".utf8))
+                throw ExitCode(2)
+            }
+            print("requeued \(id)")
         }
     }
 }

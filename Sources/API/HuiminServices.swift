@@ -58,7 +58,7 @@ public struct HuiminServices: Sendable {
                                         issuer: configuration.cardIssuer)
         patientCards = PatientCardService(family: family, cards: cardStore, access: accessStore, personal: personal,
                                           his: HISClient(settings: channels, transport: transport, secret: channels.hisSecret), clock: clock)
-        staff = StaffService(access: accessStore, residents: residentStore, tokens: tokens, personal: personal, clock: clock)
+        staff = StaffService(access: accessStore, residents: residentStore, cards: cardStore, tokens: tokens, personal: personal, clock: clock)
         hospitals = HospitalAccess(store: accessStore, personal: personal, clock: clock)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
                                        verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)

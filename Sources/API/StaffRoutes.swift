@@ -10,6 +10,8 @@ struct StaffRoutes {
 
     struct LoginBody: Decodable { let username: String; let password: String }
     struct PersonEnvelope: Encodable, Sendable { let person: PersonDetail }
+    struct ReasonBody: Decodable { let reason: String }
+    struct CardStatus: Encodable, Sendable { let cardId: String; let status: String }
     struct AuditEnvelope: Encodable, Sendable { let entries: [AccessStore.AuditEntry] }
 
     func register(on router: RouterGroup<some RequestContext>) {
@@ -25,6 +27,15 @@ struct StaffRoutes {
             }
             let person = try await services.staff.readResident(memberID: try context.member(), by: staff, reason: reason)
             return JSONResponse(PersonEnvelope(person: person))
+        }
+        for (action, active) in [("freeze", false), ("unfreeze", true)] {
+            router.post("cards/:card/\(action)") { request, context in
+                let staff = try await services.staffUser(request)
+                let body = try await request.json(ReasonBody.self, context: context)
+                let card = try await services.staff.setCardStatus(cardID: context.parameters.get("card") ?? "", active: active,
+                                                                  reason: body.reason, by: staff)
+                return JSONResponse(CardStatus(cardId: card.cardId, status: card.status))
+            }
         }
         router.get("audit-log") { request, _ in
             let staff = try await services.staffUser(request)

@@ -11,7 +11,6 @@ public enum ISO8601 {
     public static func date(_ text: String) -> Date? {
         try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
             .timeSeparator(.colon).timeZone(separator: .omitted))
-            ?? (try? Date(text, strategy: .iso8601))
     }
 }
 

@@ -11,15 +11,17 @@ public struct StaffService: Sendable {
 
     let access: AccessStore
     let residents: ResidentStore
+    let cards: CardStore
     let tokens: SessionTokens
     let personal: PersonalData
     let clock: any HuiminClock
     let sessionTTL: TimeInterval
 
-    public init(access: AccessStore, residents: ResidentStore, tokens: SessionTokens, personal: PersonalData,
+    public init(access: AccessStore, residents: ResidentStore, cards: CardStore, tokens: SessionTokens, personal: PersonalData,
                 clock: any HuiminClock, sessionTTL: TimeInterval = 12 * 3600) {
         self.access = access
         self.residents = residents
+        self.cards = cards
         self.tokens = tokens
         self.personal = personal
         self.clock = clock
@@ -96,6 +98,22 @@ public struct StaffService: Sendable {
         try await access.audit(actorKind: "staff", actorID: staff.id, action: "resident.read", subjectKind: "person",
                                subjectID: view.person.id, detail: reason, now: clock.now())
         return try personal.detail(view)
+    }
+
+    /// Freezes a card (a lost phone, suspected fraud) so that none of its codes verify, or makes it
+    /// active again; audited with the reason.
+    public func setCardStatus(cardID: String, active: Bool, reason: String, by staff: Staff) async throws -> HealthCardRow {
+        guard ["admin", "operator"].contains(staff.role) else {
+            throw AppError.forbidden("role_forbidden", "Your role may not freeze or reactivate cards.")
+        }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw AppError.invalid("reason_missing", "Say why the card's status changes.")
+        }
+        guard let card = try await cards.setStatus(cardID: cardID.uppercased(), status: active ? "active" : "frozen",
+                                                   staffID: staff.id, reason: reason, now: clock.now()) else {
+            throw AppError.notFound("card_not_found", "No e-health card with that ID.")
+        }
+        return card
     }
 
     public func auditLog(by staff: Staff, subjectID: String?, limit: Int) async throws -> [AccessStore.AuditEntry] {

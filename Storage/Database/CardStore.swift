@@ -28,6 +28,19 @@ public final class CardStore: Sendable {
         }
     }
 
+    /// Freezes or reactivates a card, with its audit entry in the same transaction. Returns the
+    /// card, or nil when there is no such card.
+    public func setStatus(cardID: String, status: String, staffID: String, reason: String, now: Date) async throws -> HealthCardRow? {
+        try await database.pool.write { db in
+            guard var card = try HealthCardRow.fetchOne(db, key: cardID) else { return nil }
+            card.status = status
+            try card.update(db)
+            try AccessStore.appendAudit(db, actorKind: "staff", actorID: staffID, action: "card.\(status)",
+                                        subjectKind: "card", subjectID: cardID, detail: reason, now: now)
+            return card
+        }
+    }
+
     /// Issues a new printable code and revokes every earlier one of the card.
     public func issueStaticCode(cardID: String, serial: String, now: Date) async throws -> StaticCodeRow {
         try await database.pool.write { db in

@@ -2,6 +2,7 @@ import Foundation
 import HuiminCore
 import Hummingbird
 import HummingbirdTesting
+import Residents
 import Testing
 
 @Suite struct CardVerificationTests {
@@ -152,16 +153,47 @@ import Testing
         }
     }
 
+    /// A terminal with only the published key and the OpenSSL command line verifies a code offline.
     @Test func publishedKeysVerifyACodeOffline() async throws {
         try await TestHarness.with { h in
             try await h.test { client in
+                let resident = try await Resident.register(h, client)
                 let keys = try await client.call(.get, "/api/v1/card-keys")
                 #expect(keys["issuer"] as? String == "HUIMIN")
                 let list = try #require(keys["keys"] as? [any Sendable])
-                let first = try #require(list.first as? [String: any Sendable])
-                #expect(first["algorithm"] as? String == "SM2-SM3")
-                #expect(first["signerID"] as? String == "1234567812345678")
-                #expect((first["publicKeyPEM"] as? String)?.contains("BEGIN PUBLIC KEY") == true)
+                let key = try #require(list.first as? [String: any Sendable])
+                #expect(key["algorithm"] as? String == "SM2-SM3")
+                #expect(key["signerID"] as? String == "1234567812345678")
+                let pem = try #require(key["publicKeyPEM"] as? String)
+
+                let payload = try #require(try await client.call(.get, "/api/v1/family-members/\(resident.selfMemberID)/card/qr",
+                                                                 token: resident.token)["payload"] as? String)
+                let decoded = try CardCode.decode(payload)
+                #expect(decoded.code.keyID == key["keyID"] as? String)
+                let dir = FileManager.default.temporaryDirectory.appendingPathComponent("offline-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: dir) }
+                try pem.write(to: dir.appendingPathComponent("pub.pem"), atomically: true, encoding: .utf8)
+                try Data(decoded.signed).write(to: dir.appendingPathComponent("signed.bin"))
+                try Data(decoded.signature).write(to: dir.appendingPathComponent("sig.der"))
+                let openssl: @Sendable (String) throws -> String = { file in
+                    let p = Process()
+                    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                    p.arguments = ["openssl", "dgst", "-sm3", "-verify", "pub.pem", "-sigopt", "distid:1234567812345678",
+                                   "-signature", "sig.der", file]
+                    p.currentDirectoryURL = dir
+                    let out = Pipe()
+                    p.standardOutput = out
+                    p.standardError = out
+                    try p.run()
+                    p.waitUntilExit()
+                    return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                }
+                #expect(try openssl("signed.bin").contains("Verified OK"))
+                var altered = decoded.signed
+                altered[altered.count - 1] ^= 1
+                try Data(altered).write(to: dir.appendingPathComponent("altered.bin"))
+                #expect(try openssl("altered.bin").contains("Verification failure"))
             }
         }
     }

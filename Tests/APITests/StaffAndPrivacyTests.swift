@@ -38,6 +38,39 @@ import Testing
         }
     }
 
+    @Test func frozenCardsCodesAreRevokedUntilUnfrozen() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                let resident = try await Resident.register(h, client)
+                let terminal = try await Terminal.connect(h)
+                _ = try await h.services.staff.create(username: "op1", password: "correct horse battery", role: "operator")
+                let staff = try #require(try await client.call(.post, "/api/v1/staff/login",
+                    json: #"{"username":"op1","password":"correct horse battery"}"#)["token"] as? String)
+                let qrPath = "/api/v1/family-members/\(resident.selfMemberID)/card/qr"
+                let qr = try await client.call(.get, qrPath, token: resident.token)
+                let payload = try #require(qr["payload"] as? String)
+                let cardID = try #require(try await client.call(.get, "/api/v1/family-members/\(resident.selfMemberID)/card",
+                                                                token: resident.token).object("card")["cardId"] as? String)
+
+                let frozen = try await client.call(.post, "/api/v1/staff/cards/\(cardID)/freeze", token: staff,
+                                                   json: #"{"reason":"resident reported a lost phone"}"#)
+                #expect(frozen["status"] as? String == "frozen")
+                let refused = try await terminal.verify(client, h, payload: payload)
+                #expect(refused.status == 422)
+                #expect(refused.errorCode == "qr_revoked")
+                #expect(try await client.call(.get, qrPath, token: resident.token).errorCode == "card_inactive")
+
+                _ = try await client.call(.post, "/api/v1/staff/cards/\(cardID)/unfreeze", token: staff, json: #"{"reason":"phone found"}"#)
+                #expect(try await terminal.verify(client, h, payload: payload).status == 200)
+                let missing = try await client.call(.post, "/api/v1/staff/cards/\(String(repeating: "0", count: 64))/freeze",
+                                                    token: staff, json: #"{"reason":"x"}"#)
+                #expect(missing.errorCode == "card_not_found")
+                let actions = try await AccessStore(database: h.services.database).auditLog(subjectID: cardID, limit: 10).map(\.action)
+                #expect(actions == ["card.active", "card.frozen"])
+            }
+        }
+    }
+
     @Test func repeatedFailedLoginsLockTheStaffAccount() async throws {
         try await TestHarness.with { h in
             try await h.test { client in

@@ -25,10 +25,11 @@ struct TestHarness: Sendable {
         let clock = ManualClock(Date())
         let logs = CapturedLogs()
         let logger = logs.logger(label: "test")
-        let keys = try SandboxKeys.loadOrCreate(directory: directory.appendingPathComponent("sandbox"))
+        let keys = try sharedSandboxKeys.get()
         let sandbox = try SandboxServer(settings: SandboxSettings(keys: keys), clock: clock, logger: logger)
         return try await sandbox.withRunning { port in
-            var environment = ["HUIMIN_DATA": directory.path, "HUIMIN_SANDBOX_PORT": "\(port)", "HUIMIN_CHANNEL_TIMEOUT": "2"]
+            // Generous timeout: tests run in parallel on two cores, and a timed-out SMS would wait for its retry.
+            var environment = ["HUIMIN_DATA": directory.path, "HUIMIN_SANDBOX_PORT": "\(port)", "HUIMIN_CHANNEL_TIMEOUT": "15"]
             environment.merge(extra) { $1 }
             var configuration = Configuration(environment: environment)
             configuration.channels.alipayAppPrivateKeyPath = keys.appPrivateKeyPath
@@ -65,6 +66,12 @@ struct TestHarness: Sendable {
         let messages = try await sandboxJSON("GET", "/sandbox/sms/messages?phone=\(phone)")["messages"] as? [[String: Any]]
         return (messages?.first?["params"] as? [String: String])?["code"]
     }
+}
+
+/// RSA key generation is slow on a busy machine; one set of sandbox Alipay keys serves every test.
+private let sharedSandboxKeys = Result {
+    try SandboxKeys.loadOrCreate(directory: FileManager.default.temporaryDirectory
+        .appendingPathComponent("huimin-test-sandbox-keys-\(ProcessInfo.processInfo.processIdentifier)"))
 }
 
 /// Captures every log line so a test can check that no personal data reached the logs.

@@ -36,8 +36,14 @@ public final class CardUsageLog: Sendable {
     public func run() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(500))
-            await flush()
+            await flushIgnoringCancellation()
         }
-        await flush()
+        await flushIgnoringCancellation()
+    }
+
+    /// A database write refuses to start in a cancelled task, and shutdown cancels this loop;
+    /// an unstructured task does not inherit the cancellation, so the last batch is still written.
+    private func flushIgnoringCancellation() async {
+        await Task { await self.flush() }.value
     }
 }

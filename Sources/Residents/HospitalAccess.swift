@@ -13,8 +13,13 @@ public final class HospitalAccess: Sendable {
     let personal: PersonalData
     let clock: any HuiminClock
     private let seenNonces = Mutex<NonceWindow>(NonceWindow())
-    /// Opened secrets by key ID: opening on every request would cost a decryption per scan.
-    private let secrets = Mutex<[String: AccessStore.APIKey]>([:])
+    /// Opened secrets by key ID: opening on every request would cost a read and a decryption per scan.
+    private let secrets = Mutex<[String: OpenedKey]>([:])
+
+    private struct OpenedKey {
+        let hospitalCode: String
+        let secret: [UInt8]
+    }
 
     public init(store: AccessStore, personal: PersonalData, clock: any HuiminClock) {
         self.store = store
@@ -56,9 +61,8 @@ public final class HospitalAccess: Sendable {
         guard let ts = TimeInterval(timestamp), abs(now - ts) <= Self.allowedSkew else {
             throw AppError.unauthorized("request_expired", "The request timestamp is more than 5 minutes off.")
         }
-        let secret = try personal.open(key.secretSealed)
         let material = [method, path, timestamp, nonce, Digest.sha256Hex(body)].joined(separator: "\n")
-        let expected = Hex.encode(Digest.hmacSHA256(key: Array(secret.utf8), message: Array(material.utf8)))
+        let expected = Hex.encode(Digest.hmacSHA256(key: key.secret, message: Array(material.utf8)))
         guard Digest.constantTimeEqual(Array(expected.utf8), Array(signature.lowercased().utf8)) else {
             throw AppError.unauthorized("signature_invalid", "The request signature does not match.")
         }
@@ -69,9 +73,10 @@ public final class HospitalAccess: Sendable {
         return key.hospitalCode
     }
 
-    private func apiKey(_ id: String) async throws -> AccessStore.APIKey? {
+    private func apiKey(_ id: String) async throws -> OpenedKey? {
         if let cached = secrets.withLock({ $0[id] }) { return cached }
-        guard let key = try await store.apiKey(id: id) else { return nil }
+        guard let stored = try await store.apiKey(id: id) else { return nil }
+        let key = OpenedKey(hospitalCode: stored.hospitalCode, secret: Array(try personal.open(stored.secretSealed).utf8))
         secrets.withLock { $0[id] = key }
         return key
     }

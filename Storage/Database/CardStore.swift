@@ -18,12 +18,37 @@ public final class CardStore: Sendable {
         public var staticCode: StaticCodeRow?
     }
 
+    /// One query: verification runs thousands of times a second, and four round trips through
+    /// the record layer cost more than the join.
     public func holder(cardID: String, hospitalCode: String, staticSerial: String?) async throws -> CardHolder? {
         try await database.pool.read { db in
-            guard let card = try HealthCardRow.fetchOne(db, key: cardID),
-                  let person = try PersonRow.fetchOne(db, key: card.personId) else { return nil }
-            let patientCard = try PatientCardRow.fetchOne(db, key: ["person_id": person.id, "hospital_code": hospitalCode])
-            let staticCode = try staticSerial.flatMap { try StaticCodeRow.fetchOne(db, key: $0) }
+            let statement = try db.cachedStatement(sql: """
+                SELECT c.card_id, c.person_id, c.issuer, c.status, c.created_at,
+                       p.id_number_index, p.id_number_sealed, p.name_sealed, p.phone_index, p.phone_sealed, p.sex,
+                       p.birth_date, p.created_at AS person_created_at, p.updated_at,
+                       pc.patient_id, pc.card_number, pc.bound_at,
+                       sc.serial, sc.card_id AS static_card_id, sc.issued_at, sc.revoked_at
+                FROM health_card c
+                JOIN person p ON p.id = c.person_id
+                LEFT JOIN patient_card pc ON pc.person_id = c.person_id AND pc.hospital_code = ?
+                LEFT JOIN static_code sc ON sc.serial = ?
+                WHERE c.card_id = ?
+                """)
+            guard let row = try Row.fetchOne(statement, arguments: [hospitalCode, staticSerial, cardID]) else { return nil }
+            let card = HealthCardRow(cardId: row["card_id"], personId: row["person_id"], issuer: row["issuer"],
+                                     status: row["status"], createdAt: row["created_at"])
+            var person = PersonRow(id: row["person_id"], idNumberIndex: row["id_number_index"],
+                                   idNumberSealed: row["id_number_sealed"], nameSealed: row["name_sealed"],
+                                   phoneIndex: row["phone_index"], phoneSealed: row["phone_sealed"], sex: row["sex"],
+                                   birthDate: row["birth_date"], createdAt: row["person_created_at"])
+            person.updatedAt = row["updated_at"]
+            let patientCard = (row["patient_id"] as String?).map { patientID in
+                PatientCardRow(personId: card.personId, hospitalCode: hospitalCode, patientId: patientID,
+                               cardNumber: row["card_number"], boundAt: row["bound_at"])
+            }
+            let staticCode = (row["serial"] as String?).map { serial in
+                StaticCodeRow(serial: serial, cardId: row["static_card_id"], issuedAt: row["issued_at"], revokedAt: row["revoked_at"])
+            }
             return CardHolder(card: card, person: person, patientCard: patientCard, staticCode: staticCode)
         }
     }

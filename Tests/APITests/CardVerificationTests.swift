@@ -33,6 +33,23 @@ import Testing
         }
     }
 
+    /// Shutdown cancels the usage writer; what it buffered must still reach the database.
+    @Test func usageBufferedAtShutdownIsWritten() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                let resident = try await Resident.register(h, client)
+                let terminal = try await Terminal.connect(h)
+                let writer = Task { await h.services.usageLog.run() }
+                let payload = try #require(try await client.call(.get, "/api/v1/family-members/\(resident.selfMemberID)/card/qr",
+                                                                 token: resident.token)["payload"] as? String)
+                let verified = try await terminal.verify(client, h, payload: payload)
+                writer.cancel()
+                await writer.value
+                #expect(try await CardStoreProbe.usageCount(h, cardID: verified["cardId"] as! String) == 1)
+            }
+        }
+    }
+
     @Test func expiredTamperedForeignAndMalformedCodesEachHaveTheirOwnError() async throws {
         try await TestHarness.with { h in
             try await h.test { client in

@@ -35,7 +35,7 @@ for i in range(residents):
             break
         time.sleep(0.1)
     member = call("POST", server + "/api/v1/me/real-name",
-                  {"name": "测试%d号" % i, "idNumber": id_number(i), "phone": phone, "smsCode": sms}, token)["member"]
+                  {"name": "赵钱孙李周吴郑王冯陈"[i % 10] + "伟芳娜敏静丽强磊军洋"[i // 10 % 10], "idNumber": id_number(i), "phone": phone, "smsCode": sms}, token)["member"]
     for _ in range(codes_per_resident):
         payloads.append(call("GET", server + "/api/v1/family-members/%s/card/qr" % member["id"], token=token)["payload"])
 

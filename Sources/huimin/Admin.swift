@@ -9,7 +9,7 @@ import Residents
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create staff users and hospital API keys.",
-        subcommands: [StaffAdd.self, HospitalAdd.self, Jobs.self, Requeue.self])
+        subcommands: [StaffAdd.self, HospitalAdd.self, Jobs.self, Requeue.self, Keys.self, RotateKey.self])
 
     struct StaffAdd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -72,6 +72,37 @@ struct Admin: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             print("requeued \(id)")
+        }
+    }
+
+    struct Keys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the crypto profile's keys (IDs and purposes, never the material).")
+
+        func run() async throws {
+            let configuration = try ServerSetup.configuration()
+            let crypto = try CryptoProfiles.load(name: configuration.cryptoProfile, keysDirectory: configuration.keysDirectory)
+            for entry in crypto.keyRing.all {
+                print("\(entry.keyID) \(entry.purpose.rawValue) created=\(ISO8601.string(entry.createdAt))\(entry.active ? " active" : "")")
+            }
+        }
+    }
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Make a new active key for a purpose; older keys stay to verify and decrypt. Restart the server to use it.")
+
+        @Option(help: "signing, field or token (the blind-index key cannot rotate in place).") var purpose: String
+
+        func run() async throws {
+            guard let keyPurpose = KeyPurpose(rawValue: purpose) else {
+                FileHandle.standardError.write(Data("error key_purpose_invalid: purpose is signing, field, index or token\n".utf8))
+                throw ExitCode(2)
+            }
+            let configuration = try ServerSetup.configuration()
+            let crypto = try CryptoProfiles.load(name: configuration.cryptoProfile, keysDirectory: configuration.keysDirectory)
+            let entry = try await ServerSetup.reporting { try crypto.keyRing.rotate(purpose: keyPurpose) }
+            print("new active \(entry.purpose.rawValue) key \(entry.keyID)")
         }
     }
 }

@@ -33,6 +33,27 @@ import Testing
         }
     }
 
+    /// After a signing-key rotation, codes already on residents' screens still verify, new codes
+    /// carry the new key ID, and both keys are published.
+    @Test func codesSignedBeforeAKeyRotationStillVerify() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                let resident = try await Resident.register(h, client)
+                let terminal = try await Terminal.connect(h)
+                let qrPath = "/api/v1/family-members/\(resident.selfMemberID)/card/qr"
+                let before = try #require(try await client.call(.get, qrPath, token: resident.token)["payload"] as? String)
+                let rotated = try h.services.crypto.keyRing.rotate(purpose: .signing)
+                let after = try #require(try await client.call(.get, qrPath, token: resident.token)["payload"] as? String)
+                #expect(try CardCode.decode(after).code.keyID == rotated.keyID)
+                #expect(try CardCode.decode(before).code.keyID != rotated.keyID)
+                #expect(try await terminal.verify(client, h, payload: before).status == 200)
+                #expect(try await terminal.verify(client, h, payload: after).status == 200)
+                let keys = try await client.call(.get, "/integration/v1/card-keys")
+                #expect((keys["keys"] as? [any Sendable])?.count == 2)
+            }
+        }
+    }
+
     /// Shutdown cancels the usage writer; what it buffered must still reach the database.
     @Test func usageBufferedAtShutdownIsWritten() async throws {
         try await TestHarness.with { h in

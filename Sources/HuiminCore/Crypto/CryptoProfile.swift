@@ -7,6 +7,9 @@ public protocol CryptoProfile: Sendable {
     /// `gm` or `intl`.
     var name: String { get }
 
+    /// The profile's keys, for listing and rotation by administrators.
+    var keyRing: KeyRing { get }
+
     /// Signs a card QR payload with the active signing key (SM2 with SM3 and signer ID
     /// `1234567812345678`, or Ed25519).
     func signCode(_ message: [UInt8]) throws -> SignedBytes

@@ -135,6 +135,32 @@ import Testing
         }
     }
 
+    /// At most 5 codes an hour and 10 a day per number, whichever account asks.
+    @Test func hourlyAndDailySendLimits() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                let token = try await Resident.login(h, client)
+                let send: @Sendable () async throws -> APIResult = {
+                    try await client.call(.post, "/api/v1/sms-codes", token: token, json: #"{"phone":"13700001111"}"#)
+                }
+                for _ in 0..<5 {
+                    #expect(try await send().status == 202)
+                    h.clock.advance(by: 61)
+                }
+                #expect(try await send().errorCode == "sms_rate_limited")
+                h.clock.advance(by: 3600)
+                for _ in 0..<5 {
+                    #expect(try await send().status == 202)
+                    h.clock.advance(by: 61)
+                }
+                h.clock.advance(by: 3600)
+                #expect(try await send().errorCode == "sms_rate_limited", "the eleventh code of the day")
+                h.clock.advance(by: 86_400)
+                #expect(try await send().status == 202)
+            }
+        }
+    }
+
     @Test func badInputHasStableCodes() async throws {
         try await TestHarness.with { h in
             try await h.test { client in

@@ -52,6 +52,8 @@ struct FakeAlipay: Sendable {
     }
 
     func register(on router: Router<BasicRequestContext>) {
+        // Alipay's gateway takes GET (everything in the query, as python-alipay-sdk sends) and POST.
+        router.get("/gateway.do") { request, _ in try await gateway(request) }
         router.post("/gateway.do") { request, _ in try await gateway(request) }
         router.post("/sandbox/alipay/codes") { request, _ in try await issueCode(request) }
     }

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// The vendors' own Python client libraries (wechatpy, Alibaba Cloud's core SDK,
+/// python-alipay-sdk) work against the sandbox unchanged: the proof that it speaks their formats.
+@Suite struct VendorSDKConformanceTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("assets/sandbox/vendor-sdk-conformance.py")
+
+    @Test func vendorSDKsTalkToTheSandbox() async throws {
+        try await SandboxHarness.run { sandbox in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", Self.script.path, sandbox.baseURL,
+                                 URL(fileURLWithPath: sandbox.settings.keys.appPrivateKeyPath).deletingLastPathComponent().path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(text)")
+            let line = text.split(separator: "\n").last.map(String.init) ?? ""
+            let results = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            #expect(results["wechat_openid"] as? String == "o6_conformance")
+            #expect(results["wechat_reused_code"] as? Int == 40029)
+            #expect(results["sms_code"] as? String == "OK")
+            #expect(results["alipay_user_id"] as? String == "2088000000000042")
+        }
+    }
+}

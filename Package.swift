@@ -49,7 +49,7 @@ let package = Package(
                 path: "Channels/Alipay", swiftSettings: strict),
         .target(name: "SMS", dependencies: ["Transport", "HuiminCore", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Channels/SMS", swiftSettings: strict),
-        .target(name: "HIS", dependencies: ["Transport", "HuiminCore", .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "HIS", dependencies: ["Transport", "HuiminCore"],
                 path: "Channels/HIS", swiftSettings: strict),
         .target(name: "Sandbox", dependencies: [
             "HuiminCore",
@@ -67,7 +67,7 @@ let package = Package(
         ], path: "Workers", swiftSettings: strict),
 
         .target(name: "Residents", dependencies: [
-            "HuiminCore", "Database", "WeChat", "Alipay", "SMS", "HIS",
+            "HuiminCore", "Database", "WeChat", "Alipay", "HIS",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Residents", swiftSettings: strict),
         .target(name: "API", dependencies: [

@@ -13,9 +13,8 @@ public struct HISClient: Sendable {
     let transport: HTTPTransport
     let clock: any HuiminClock
 
-    public init(settings: Configuration.ChannelSettings, transport: HTTPTransport, secret: String = HISClient.sandboxSecret,
-                clock: any HuiminClock = SystemClock()) {
-        self.init(baseURL: settings.hisBaseURL, transport: transport, secret: secret, clock: clock)
+    public init(settings: Configuration.ChannelSettings, transport: HTTPTransport, clock: any HuiminClock = SystemClock()) {
+        self.init(baseURL: settings.hisBaseURL, transport: transport, secret: settings.hisSecret, clock: clock)
     }
 
     public init(baseURL: String, transport: HTTPTransport, secret: String = HISClient.sandboxSecret,

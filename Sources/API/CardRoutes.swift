@@ -72,6 +72,14 @@ struct CardRoutes {
         }
     }
 
+    static func matrix(_ payload: String) throws(AppError) -> QRMatrix {
+        do {
+            return try QRMatrix(text: payload)
+        } catch {
+            throw AppError("qr_encode_failed", status: 500, "The QR code could not be made.")
+        }
+    }
+
     static func render(_ code: HealthCardService.DynamicCode, format: String) throws -> Response {
         let noStore: HTTPFields = [.cacheControl: "no-store"]
         switch format {
@@ -81,11 +89,16 @@ struct CardRoutes {
             return Response(status: .ok, headers: noStore + [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: code.payload)))
         case "svg":
-            let svg = try QRMatrix(text: code.payload).svg(moduleSize: 8, margin: 4)
+            let svg = try Self.matrix(code.payload).svg(moduleSize: 8, margin: 4)
             return Response(status: .ok, headers: noStore + [.contentType: "image/svg+xml"],
                             body: .init(byteBuffer: ByteBuffer(string: svg)))
         case "png":
-            let png = try QRMatrix(text: code.payload).png(scale: 8, margin: 4)
+            let png: [UInt8]
+            do {
+                png = try Self.matrix(code.payload).png(scale: 8, margin: 4)
+            } catch {
+                throw AppError("qr_encode_failed", status: 500, "The QR image could not be made.")
+            }
             return Response(status: .ok, headers: noStore + [.contentType: "image/png"],
                             body: .init(byteBuffer: ByteBuffer(bytes: png)))
         default:

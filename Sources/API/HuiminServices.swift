@@ -33,7 +33,8 @@ public struct HuiminServices: Sendable {
         self.clock = clock
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         database = try AppDatabase(path: configuration.databasePath)
-        crypto = try CryptoProfiles.load(name: configuration.cryptoProfile, keysDirectory: configuration.keysDirectory)
+        crypto = try CryptoProfiles.load(name: configuration.cryptoProfile, keysDirectory: configuration.keysDirectory,
+                                         clock: clock)
         let personal = PersonalData(crypto: crypto)
         let tokens = SessionTokens(crypto: crypto)
         let residentStore = ResidentStore(database: database)
@@ -57,7 +58,7 @@ public struct HuiminServices: Sendable {
         verification = CardVerification(cards: cardStore, personal: personal, codes: codes, usage: usageLog, clock: clock,
                                         issuer: configuration.cardIssuer)
         patientCards = PatientCardService(family: family, cards: cardStore, access: accessStore, personal: personal,
-                                          his: HISClient(settings: channels, transport: transport, secret: channels.hisSecret), clock: clock)
+                                          his: HISClient(settings: channels, transport: transport, clock: clock), clock: clock)
         staff = StaffService(access: accessStore, residents: residentStore, cards: cardStore, tokens: tokens, personal: personal, clock: clock)
         hospitals = HospitalAccess(store: accessStore, personal: personal, clock: clock)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),

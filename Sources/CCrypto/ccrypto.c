@@ -87,10 +87,6 @@ int ccrypto_pbkdf2_sha256(const uint8_t *password, size_t password_length,
     return CCRYPTO_OK;
 }
 
-int ccrypto_equal(const uint8_t *a, const uint8_t *b, size_t length) {
-    return CRYPTO_memcmp(a, b, length) == 0 ? 1 : 0;
-}
-
 ccrypto_key *ccrypto_sm2_generate(void) {
     return wrap(EVP_PKEY_Q_keygen(NULL, NULL, "SM2"));
 }

@@ -47,7 +47,8 @@ public struct Configuration: Sendable {
         dataDirectory = URL(fileURLWithPath: env["HUIMIN_DATA"] ?? "./data", isDirectory: true).standardizedFileURL
         cryptoProfile = env["HUIMIN_CRYPTO"] ?? "gm"
         cardIssuer = env["HUIMIN_CARD_ISSUER"] ?? "HUIMIN"
-        cardQRTTL = TimeInterval(env["HUIMIN_CARD_QR_TTL"] ?? "") ?? 60
+        // Outside 10 s … 1 h a code is either unusable at a terminal or as good as a static one.
+        cardQRTTL = min(max(TimeInterval(env["HUIMIN_CARD_QR_TTL"] ?? "").flatMap { $0.isFinite ? $0 : nil } ?? 60, 10), 3600)
         sessionTTL = TimeInterval(env["HUIMIN_SESSION_TTL"] ?? "") ?? 7 * 24 * 3600
         familyMemberLimit = Int(env["HUIMIN_FAMILY_LIMIT"] ?? "") ?? 5
         sandboxEnabled = (env["HUIMIN_SANDBOX"] ?? "on") != "off"

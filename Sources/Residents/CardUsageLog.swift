@@ -6,6 +6,8 @@ import Synchronization
 /// Buffers card usage records (用卡记录) and writes them in batches, so a terminal's verification
 /// answer never waits on a database write. `run()` flushes twice a second until cancelled, then once more.
 public final class CardUsageLog: Sendable {
+    /// About a minute of scans at full load; older records go first if the database stays down.
+    static let maxBuffered = 200_000
     private let buffer = Mutex<[CardStore.Usage]>([])
     private let cards: CardStore
     private let logger: Logger
@@ -29,7 +31,15 @@ public final class CardUsageLog: Sendable {
             try await cards.recordUsages(batch)
         } catch {
             logger.error("card usage batch not written; keeping it for the next flush", metadata: ["count": "\(batch.count)"])
-            buffer.withLock { $0.insert(contentsOf: batch, at: 0) }
+            let dropped = buffer.withLock { pending -> Int in
+                pending.insert(contentsOf: batch, at: 0)
+                let excess = max(0, pending.count - Self.maxBuffered)
+                pending.removeFirst(excess)
+                return excess
+            }
+            if dropped > 0 {
+                logger.critical("card usage records dropped: the database has refused writes too long", metadata: ["count": "\(dropped)"])
+            }
         }
     }
 

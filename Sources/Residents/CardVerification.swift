@@ -35,7 +35,8 @@ public struct CardVerification: Sendable {
         public var name: String
         public var idNumber: String
         public var sex: String
-        public var birthDate: String
+        /// The year only, for the same reason as in `MemberResponse`.
+        public var birthYear: Int
         public var hospitalCode: String
         public var patientCardNumber: String?
         public var verifiedAt: String
@@ -78,7 +79,7 @@ public struct CardVerification: Sendable {
             cardId: cardID, codeType: code.kind == .dynamic ? "dynamic" : "static",
             name: Masking.name(try personal.open(holder.person.nameSealed)),
             idNumber: Masking.idNumber(try personal.open(holder.person.idNumberSealed)),
-            sex: holder.person.sex, birthDate: holder.person.birthDate, hospitalCode: hospitalCode,
+            sex: holder.person.sex, birthYear: Int(holder.person.birthDate.prefix(4)) ?? 0, hospitalCode: hospitalCode,
             patientCardNumber: holder.patientCard?.cardNumber, verifiedAt: ISO8601.string(now))
     }
 

@@ -19,7 +19,11 @@ public final class HospitalAccess: Sendable {
     private struct OpenedKey {
         let hospitalCode: String
         let secret: [UInt8]
+        let openedAt: Date
     }
+
+    /// How long an opened secret is trusted before the key is read again (revocation lag).
+    static let secretCacheLifetime: TimeInterval = 60
 
     public init(store: AccessStore, personal: PersonalData, clock: any HuiminClock) {
         self.store = store
@@ -74,9 +78,16 @@ public final class HospitalAccess: Sendable {
     }
 
     private func apiKey(_ id: String) async throws -> OpenedKey? {
-        if let cached = secrets.withLock({ $0[id] }) { return cached }
-        guard let stored = try await store.apiKey(id: id) else { return nil }
-        let key = OpenedKey(hospitalCode: stored.hospitalCode, secret: Array(try personal.open(stored.secretSealed).utf8))
+        let now = clock.now()
+        if let cached = secrets.withLock({ $0[id] }), now.timeIntervalSince(cached.openedAt) < Self.secretCacheLifetime {
+            return cached
+        }
+        guard let stored = try await store.apiKey(id: id) else {
+            secrets.withLock { $0[id] = nil }
+            return nil
+        }
+        let key = OpenedKey(hospitalCode: stored.hospitalCode, secret: Array(try personal.open(stored.secretSealed).utf8),
+                            openedAt: now)
         secrets.withLock { $0[id] = key }
         return key
     }

@@ -11,7 +11,9 @@ public struct MemberResponse: Codable, Sendable, Equatable {
     public var relation: String
     public var isDefault: Bool
     public var sex: String
-    public var birthDate: String
+    /// Only the year: the masked ID number hides the birth date, and a full date beside it would
+    /// leave just two hidden digits.
+    public var birthYear: Int
     public var cardId: String
 }
 
@@ -37,7 +39,7 @@ extension PersonalData {
             relation: view.member.relation,
             isDefault: view.member.isDefault,
             sex: view.person.sex,
-            birthDate: view.person.birthDate,
+            birthYear: Int(view.person.birthDate.prefix(4)) ?? 0,
             cardId: view.card.cardId)
     }
 

@@ -14,8 +14,14 @@ public struct PersonalData: Sendable {
         Data(try crypto.seal(Array(text.utf8)))
     }
 
+    /// A row that will not open (damaged, or sealed under a key this server lacks) is the
+    /// server's fault, so the caller sees `internal_error`, never a 4xx.
     public func open(_ sealed: Data) throws -> String {
-        String(decoding: try crypto.open(Array(sealed)), as: UTF8.self)
+        do {
+            return String(decoding: try crypto.open(Array(sealed)), as: UTF8.self)
+        } catch {
+            throw AppError.internalError
+        }
     }
 
     public func idNumberIndex(_ id: IDCardNumber) -> String { crypto.blindIndex("id:" + id.value) }

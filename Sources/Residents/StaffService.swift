@@ -62,10 +62,13 @@ public struct StaffService: Sendable {
             _ = PasswordHash.verify(password, against: PasswordHash.decoy)
             throw refused
         }
+        let passwordRight = PasswordHash.verify(password, against: user.passwordHash)
         if let locked = user.lockedUntil, locked > now {
+            // Only someone who knows the password learns that the account is locked.
+            guard passwordRight else { throw refused }
             throw AppError.rateLimited("account_locked", "Too many failed logins; try again after \(ISO8601.string(locked)).")
         }
-        guard PasswordHash.verify(password, against: user.passwordHash) else {
+        guard passwordRight else {
             try await access.recordLoginFailure(id: user.id, threshold: Self.lockThreshold, lockFor: Self.lockDuration, now: now)
             throw refused
         }

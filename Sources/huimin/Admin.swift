@@ -92,7 +92,7 @@ struct Admin: AsyncParsableCommand {
             commandName: "rotate-key",
             abstract: "Make a new active key for a purpose; older keys stay to verify and decrypt. Restart the server to use it.")
 
-        @Option(help: "signing, field or token (the blind-index key cannot rotate in place).") var purpose: String
+        @Option(help: "signing or field (the blind-index and token keys cannot rotate in place).") var purpose: String
 
         func run() async throws {
             guard let keyPurpose = KeyPurpose(rawValue: purpose) else {

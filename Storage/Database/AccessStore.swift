@@ -84,11 +84,14 @@ public final class AccessStore: Sendable {
     /// Counts a failed login; the account locks for `lockFor` once `threshold` failures pile up.
     public func recordLoginFailure(id: String, threshold: Int, lockFor: TimeInterval, now: Date) async throws {
         try await database.pool.write { db in
+            // A lock that has run out starts the count again.
+            try db.execute(sql: "UPDATE staff_user SET failed_logins = 0, locked_until = NULL WHERE id = ? AND locked_until <= ?",
+                           arguments: [id, now])
             try db.execute(sql: """
                 UPDATE staff_user SET failed_logins = failed_logins + 1,
                     locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
-                WHERE id = ?
-                """, arguments: [threshold, now.addingTimeInterval(lockFor), id])
+                WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)
+                """, arguments: [threshold, now.addingTimeInterval(lockFor), id, now])
         }
     }
 

@@ -58,6 +58,10 @@ public final class CardStore: Sendable {
     public func setStatus(cardID: String, status: String, staffID: String, reason: String, now: Date) async throws -> HealthCardRow? {
         try await database.pool.write { db in
             guard var card = try HealthCardRow.fetchOne(db, key: cardID) else { return nil }
+            guard card.status != "cancelled" else {
+                throw AppError.conflict("card_cancelled", "A cancelled card cannot be frozen or reactivated.")
+            }
+            guard card.status != status else { return card }
             card.status = status
             try card.update(db)
             try AccessStore.appendAudit(db, actorKind: "staff", actorID: staffID, action: "card.\(status)",

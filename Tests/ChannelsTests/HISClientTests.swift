@@ -64,7 +64,9 @@ struct HISClientTests {
     @Test("requests signed with the wrong secret, or with a stale timestamp, are refused")
     func signatureChecked() async throws {
         try await SandboxHarness.run { sandbox in
-            let wrongSecret = HISClient(settings: sandbox.channels, transport: sandbox.transport, secret: "other")
+            var misconfigured = sandbox.channels
+            misconfigured.hisSecret = "other"
+            let wrongSecret = HISClient(settings: misconfigured, transport: sandbox.transport)
             #expect(await appError {
                 try await wrongSecret.findPatients(hospitalCode: "H0001", idNumber: "11010519491231002X")
             }?.code == "channel_error")

@@ -115,8 +115,12 @@ import Testing
         #expect(mac.count == 32)
         #expect(profile.tokenMAC(Array("ses_abc".utf8)) == mac)
         #expect(profile.tokenMAC(Array("ses_abd".utf8)) != mac)
-        try #require(Self.keyRing(of: profile)).rotate(purpose: .token)
-        #expect(profile.tokenMAC(Array("ses_abc".utf8)) != mac)
+        let other = try CryptoProfiles.load(name: profileName, keysDirectory: try TemporaryDirectory().url)
+        #expect(other.tokenMAC(Array("ses_abc".utf8)) != mac)
+        // Tokens name no key, so rotating the token key in place is refused.
+        let error = #expect(throws: AppError.self) { try Self.keyRing(of: profile)?.rotate(purpose: .token) }
+        #expect(error?.code == "key_rotation_refused")
+        #expect(profile.tokenMAC(Array("ses_abc".utf8)) == mac)
     }
 
     @Test func profilesUseTheirOwnAlgorithms() throws {

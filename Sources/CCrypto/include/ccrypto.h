@@ -43,8 +43,6 @@ int ccrypto_sm4_ctr(const uint8_t key[CCRYPTO_SM4_KEY_LENGTH], const uint8_t iv[
 int ccrypto_pbkdf2_sha256(const uint8_t *password, size_t password_length,
                           const uint8_t *salt, size_t salt_length, uint32_t iterations,
                           uint8_t *out, size_t out_length);
-/// 1 when equal; the time taken does not depend on where the buffers differ.
-int ccrypto_equal(const uint8_t *a, const uint8_t *b, size_t length);
 
 ccrypto_key *ccrypto_sm2_generate(void);
 ccrypto_key *ccrypto_rsa_generate(uint32_t bits);

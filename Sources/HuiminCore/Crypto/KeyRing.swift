@@ -77,6 +77,12 @@ public final class KeyRing: Sendable {
             throw AppError.conflict("key_rotation_refused",
                                     "The blind-index key cannot be rotated in place; stored indexes would stop matching.")
         }
+        // Session tokens and SMS challenge MACs name no key, so a new token key would end every
+        // session and void every pending code at once.
+        guard purpose != .token else {
+            throw AppError.conflict("key_rotation_refused",
+                                    "The token key cannot be rotated in place; every session and pending SMS code would stop working.")
+        }
         return try file.withLock {
             // Re-read so a rotation by another process (an admin command) is kept, not overwritten.
             var stored = try loadFromDisk()

@@ -35,7 +35,7 @@ extension InteractiveSession {
             response = try await connection.verify(payload: payload, terminalID: terminal, medicalStep: step, smsCode: smsCode)
         }
         guard show(response), let verified = response.json else { return }
-        for field in ["codeType", "name", "idNumber", "sex", "birthDate", "hospitalCode", "patientCardNumber", "verifiedAt"] {
+        for field in ["codeType", "name", "idNumber", "sex", "birthYear", "hospitalCode", "patientCardNumber", "verifiedAt"] {
             transcript.note("\(field): \(verified.at(field)?.text ?? "-")")
         }
     }

@@ -62,7 +62,7 @@ let package = Package(
             "HuiminCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Storage/Database", swiftSettings: strict),
-        .target(name: "Workers", dependencies: ["Database", "HuiminCore", "SMS",
+        .target(name: "Workers", dependencies: ["Database", "HuiminCore", "SMS", "Residents",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Workers", swiftSettings: strict),
 
@@ -94,7 +94,7 @@ let package = Package(
             "Transport", "WeChat", "Alipay", "SMS", "HIS", "Sandbox", "HuiminCore",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/ChannelsTests", swiftSettings: strict),
-        .testTarget(name: "WorkersTests", dependencies: ["Workers", "Database", "HuiminCore", "Sandbox", "SMS", "Transport",
+        .testTarget(name: "WorkersTests", dependencies: ["Workers", "Database", "HuiminCore", "Sandbox", "SMS", "Transport", "Residents",
                                                        .product(name: "Logging", package: "swift-log")],
                     path: "Tests/WorkersTests", swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"],

@@ -1,21 +1,11 @@
 import HuiminCore
+import Residents
 import SMS
 
-/// 短信验证码: sends a resident's verification code. The residents store queues it in the same
-/// transaction as the challenge it belongs to, with the challenge ID as both `outID` and
-/// idempotency key.
-public struct SMSVerificationJob: JobPayload, Equatable {
-    public static let kind = "sms.verification"
-    public var phone: String
-    public var code: String
-    /// Echoed by the gateway in delivery receipts (回执) so they can be matched to the challenge.
-    public var outID: String
-
-    public init(phone: String, code: String, outID: String) {
-        self.phone = phone
-        self.code = code
-        self.outID = outID
-    }
+/// 短信验证码: the residents store queues `VerificationCodes.SMSJob` in the same transaction as
+/// the challenge it belongs to (outID and idempotency key are the challenge ID); this is its kind.
+extension VerificationCodes.SMSJob: JobPayload {
+    public static var kind: String { VerificationCodes.jobKind }
 }
 
 /// Sends the code with the approved verification template, whose only parameter is `code`.
@@ -28,7 +18,7 @@ public struct SMSVerificationHandler: JobHandler {
         self.templateCode = templateCode
     }
 
-    public func run(_ job: SMSVerificationJob) async throws {
+    public func run(_ job: VerificationCodes.SMSJob) async throws {
         do {
             _ = try await gateway.send(phone: job.phone, templateCode: templateCode, params: ["code": job.code],
                                        outID: job.outID)

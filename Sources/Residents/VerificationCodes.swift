@@ -22,10 +22,17 @@ public struct VerificationCodes: Sendable {
     }
 
     /// The queued job's payload; the worker sends `code` to `phone` with the verification template.
-    public struct SMSJob: Codable, Sendable {
+    public struct SMSJob: Codable, Sendable, Equatable {
         public var phone: String
         public var code: String
+        /// The challenge ID, echoed by the gateway in delivery receipts (回执).
         public var outID: String
+
+        public init(phone: String, code: String, outID: String) {
+            self.phone = phone
+            self.code = code
+            self.outID = outID
+        }
     }
 
     public struct Sent: Codable, Sendable {

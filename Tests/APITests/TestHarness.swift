@@ -17,6 +17,8 @@ struct TestHarness: Sendable {
     let sandboxURL: String
     let transport: HTTPTransport
     let logs: CapturedLogs
+    /// How many sandbox messages per phone `smsCode(for:)` has already handed out.
+    private let readMessages = SharedCounts()
 
     static func with<T: Sendable>(environment extra: [String: String] = [:],
                                   _ body: @Sendable (TestHarness) async throws -> T) async throws -> T {
@@ -60,11 +62,21 @@ struct TestHarness: Sendable {
         return try await sandboxJSON("POST", "/sandbox/wechat/codes", body: body)["code"] as! String
     }
 
-    /// Delivers queued SMS (the job runner's work) and returns the newest code the sandbox got for `phone`.
+    /// Delivers queued SMS and returns the code of the next message the sandbox got for `phone`
+    /// (one this harness has not returned before). The app's own runner may hold the job mid-send,
+    /// so this keeps looking for a few seconds, running due jobs itself meanwhile.
     func smsCode(for phone: String) async throws -> String? {
-        while await services.jobRunner.runOnce() {}
-        let messages = try await sandboxJSON("GET", "/sandbox/sms/messages?phone=\(phone)")["messages"] as? [[String: Any]]
-        return (messages?.first?["params"] as? [String: String])?["code"]
+        let seen = readMessages.withLock { $0[phone] ?? 0 }
+        for _ in 0..<100 {
+            while await services.jobRunner.runOnce() {}
+            let messages = try await sandboxJSON("GET", "/sandbox/sms/messages?phone=\(phone)")["messages"] as? [[String: Any]] ?? []
+            if messages.count > seen, let code = (messages.first?["params"] as? [String: String])?["code"] {
+                readMessages.withLock { $0[phone] = messages.count }
+                return code
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
     }
 }
 
@@ -72,6 +84,11 @@ struct TestHarness: Sendable {
 private let sharedSandboxKeys = Result {
     try SandboxKeys.loadOrCreate(directory: FileManager.default.temporaryDirectory
         .appendingPathComponent("huimin-test-sandbox-keys-\(ProcessInfo.processInfo.processIdentifier)"))
+}
+
+final class SharedCounts: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+    func withLock<T>(_ body: (inout [String: Int]) -> T) -> T { counts.withLock { body(&$0) } }
 }
 
 /// Captures every log line so a test can check that no personal data reached the logs.

@@ -48,12 +48,12 @@ struct ResidentRoutes {
                                            self: members.first { $0.relation == "self" }))
         }
         router.post("sms-codes") { request, context in
-            _ = try await services.resident(request)
+            let (account, _) = try await services.resident(request)
             let body = try await request.json(SMSBody.self, context: context)
             guard (body.purpose ?? "real_name") == "real_name" else {
                 throw AppError.invalid("purpose_invalid", "The only purpose a resident requests codes for is real_name.")
             }
-            let sent = try await services.codes.send(to: try PhoneNumber(body.phone), purpose: "real_name")
+            let sent = try await services.codes.send(to: try PhoneNumber(body.phone), purpose: "real_name", requester: account.id)
             return JSONResponse(sent, status: .accepted)
         }
         router.post("me/real-name") { request, context in

@@ -70,7 +70,7 @@ public struct CardVerification: Sendable {
             guard let staticCode = holder.staticCode, staticCode.cardId == cardID, staticCode.revokedAt == nil else {
                 throw AppError.rule("qr_revoked", "This printed code has been revoked.")
             }
-            try await confirmHolderSMS(holder: holder, cardID: cardID, smsCode: request.smsCode)
+            try await confirmHolderSMS(holder: holder, cardID: cardID, hospitalCode: hospitalCode, smsCode: request.smsCode)
         }
         usage.record(.init(cardID: cardID, hospitalCode: hospitalCode, terminalID: terminal,
                            medicalStep: request.medicalStep, codeType: code.kind == .dynamic ? "dynamic" : "static",
@@ -84,18 +84,19 @@ public struct CardVerification: Sendable {
     }
 
     /// A printed code is only half the proof: the holder's phone supplies the other half.
-    private func confirmHolderSMS(holder: CardStore.CardHolder, cardID: String, smsCode: String?) async throws {
+    private func confirmHolderSMS(holder: CardStore.CardHolder, cardID: String, hospitalCode: String,
+                                  smsCode: String?) async throws {
         guard let sealedPhone = holder.person.phoneSealed else {
             throw AppError.rule("static_code_no_phone", "The card holder has no phone on record; use the dynamic code.")
         }
         let phone = try PhoneNumber(try personal.open(sealedPhone))
         let purpose = "card:" + cardID
         guard let smsCode else {
-            _ = try await codes.send(to: phone, purpose: purpose)
+            _ = try await codes.send(to: phone, purpose: purpose, requester: hospitalCode)
             throw AppError("static_code_sms_required", status: 428,
                            "A verification code was sent to the holder's phone \(phone.masked); repeat with smsCode.")
         }
-        let challenge = try await codes.check(phone: phone, purpose: purpose, code: smsCode)
+        let challenge = try await codes.check(phone: phone, purpose: purpose, requester: hospitalCode, code: smsCode)
         guard try await codes.consume(challenge) else {
             throw AppError.rule("sms_code_invalid", "The verification code was already used.")
         }

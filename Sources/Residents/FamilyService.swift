@@ -29,7 +29,7 @@ public struct FamilyService: Sendable {
         let cleanName = try Self.validName(name)
         let id = try IDCardNumber(idNumber, today: now)
         let mobile = try PhoneNumber(phone)
-        let challengeID = try await codes.check(phone: mobile, purpose: "real_name", code: smsCode)
+        let challengeID = try await codes.check(phone: mobile, purpose: "real_name", requester: accountID, code: smsCode)
         let person = try newPerson(id: id, name: cleanName, phone: mobile, now: now)
         let view = try await store.registerSelf(
             accountID: accountID, person: person, card: newCard(personID: person.id, now: now),

@@ -40,12 +40,13 @@ public struct VerificationCodes: Sendable {
         public var resendAfterSeconds: Int
     }
 
-    public func send(to phone: PhoneNumber, purpose: String) async throws -> Sent {
+    /// `requester` (an account ID, a hospital code) is the only party that may use the code.
+    public func send(to phone: PhoneNumber, purpose: String, requester: String) async throws -> Sent {
         let now = clock.now()
         let code = Self.randomCode()
         let id = TypedID.make("sms")
         let challenge = SMSChallengeRow(id: id, phoneIndex: personal.phoneIndex(phone), purpose: purpose,
-                                        codeMac: Data(mac(code: code, challengeID: id)),
+                                        requester: requester, codeMac: Data(mac(code: code, challengeID: id)),
                                         createdAt: now, expiresAt: now.addingTimeInterval(Self.validity))
         let payload = try JSONEncoder().encode(SMSJob(phone: phone.value, code: code, outID: id))
         let job = QueuedJob(kind: Self.jobKind, sealedPayload: Data(try personal.crypto.seal(Array(payload))),
@@ -55,13 +56,13 @@ public struct VerificationCodes: Sendable {
     }
 
     /// Checks `code`; returns the challenge to consume together with the change it authorises.
-    public func check(phone: PhoneNumber, purpose: String, code: String) async throws -> String {
+    public func check(phone: PhoneNumber, purpose: String, requester: String, code: String) async throws -> String {
         let trimmed = code.trimmingCharacters(in: .whitespaces)
         guard trimmed.count == 6, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw AppError.invalid("sms_code_format", "A verification code is 6 digits.")
         }
         let crypto = personal.crypto
-        return try await store.checkSMSChallenge(phoneIndex: personal.phoneIndex(phone), purpose: purpose,
+        return try await store.checkSMSChallenge(phoneIndex: personal.phoneIndex(phone), purpose: purpose, requester: requester,
                                                  now: clock.now(), maxAttempts: Self.maxAttempts) { stored, id in
             Digest.constantTimeEqual(Array(stored), Self.mac(crypto: crypto, code: trimmed, challengeID: id))
         }

@@ -79,6 +79,9 @@ enum ResidentMigrations {
                     id TEXT PRIMARY KEY,
                     phone_index TEXT NOT NULL,
                     purpose TEXT NOT NULL,
+                    -- Who asked (an account, a hospital): only they can use the code, so nobody
+                    -- else can displace a resident's pending code by asking for another one.
+                    requester TEXT NOT NULL,
                     code_mac BLOB NOT NULL,
                     attempts INTEGER NOT NULL DEFAULT 0,
                     created_at TEXT NOT NULL,

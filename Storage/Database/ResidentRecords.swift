@@ -148,16 +148,19 @@ public struct SMSChallengeRow: Codable, Sendable, FetchableRecord, PersistableRe
     public var id: String
     public var phoneIndex: String
     public var purpose: String
+    public var requester: String
     public var codeMac: Data
     public var attempts: Int
     public var createdAt: Date
     public var expiresAt: Date
     public var consumedAt: Date?
 
-    public init(id: String, phoneIndex: String, purpose: String, codeMac: Data, createdAt: Date, expiresAt: Date) {
+    public init(id: String, phoneIndex: String, purpose: String, requester: String, codeMac: Data, createdAt: Date,
+                expiresAt: Date) {
         self.id = id
         self.phoneIndex = phoneIndex
         self.purpose = purpose
+        self.requester = requester
         self.codeMac = codeMac
         self.attempts = 0
         self.createdAt = createdAt

@@ -70,13 +70,14 @@ public final class ResidentStore: Sendable {
         }
     }
 
-    /// Checks a code against the newest unconsumed challenge of the number and purpose, counting a
+    /// Checks a code against the newest unconsumed challenge of the number, purpose and requester, counting a
     /// wrong try. Returns the challenge ID on a match; the caller consumes it with the change it guards.
-    public func checkSMSChallenge(phoneIndex: String, purpose: String, now: Date, maxAttempts: Int,
+    public func checkSMSChallenge(phoneIndex: String, purpose: String, requester: String, now: Date, maxAttempts: Int,
                                   matches: @Sendable (Data, String) -> Bool) async throws -> String {
         let outcome: Result<String, AppError> = try await database.pool.write { db in
             guard var challenge = try SMSChallengeRow
-                .filter(Column("phone_index") == phoneIndex && Column("purpose") == purpose && Column("consumed_at") == nil)
+                .filter(Column("phone_index") == phoneIndex && Column("purpose") == purpose && Column("requester") == requester
+                        && Column("consumed_at") == nil)
                 .order(Column("created_at").desc)
                 .fetchOne(db) else {
                 return .failure(.rule("sms_code_invalid", "The verification code is wrong; request a new one."))

@@ -136,6 +136,27 @@ import Testing
         }
     }
 
+    /// Someone else asking for a code to your number cannot use it, nor displace yours.
+    @Test func aCodeWorksOnlyForTheAccountThatAskedForIt() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                let owner = try await Resident.login(h, client)
+                let intruder = try await Resident.login(h, client)
+                _ = try await client.call(.post, "/api/v1/sms-codes", token: owner, json: #"{"phone":"13800138000"}"#)
+                let code = try #require(try await h.smsCode(for: "13800138000"))
+                h.clock.advance(by: 61)
+                _ = try await client.call(.post, "/api/v1/sms-codes", token: intruder, json: #"{"phone":"13800138000"}"#)
+                // Delivered, so the intruder's challenge is the newest one for the number.
+                #expect(try await h.smsCode(for: "13800138000") != nil)
+                let body: @Sendable (String) -> String = { c in
+                    #"{"name":"张三","idNumber":"11010519491231002X","phone":"13800138000","smsCode":"\#(c)"}"#
+                }
+                #expect(try await client.call(.post, "/api/v1/me/real-name", token: intruder, json: body(code)).errorCode == "sms_code_invalid")
+                #expect(try await client.call(.post, "/api/v1/me/real-name", token: owner, json: body(code)).status == 201)
+            }
+        }
+    }
+
     /// At most 5 codes an hour and 10 a day per number, whichever account asks.
     @Test func hourlyAndDailySendLimits() async throws {
         try await TestHarness.with { h in

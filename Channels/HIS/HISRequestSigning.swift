@@ -16,8 +16,8 @@ public enum HISRequestSigning {
 
     public static func signature(secret: String, method: String, path: String, timestamp: String, nonce: String,
                                  body: [UInt8]) -> String {
-        let message = [method.uppercased(), path, timestamp, nonce, Digest.sha256Hex(body)].joined(separator: "\n")
-        return Hex.encode(Digest.hmacSHA256(key: Array(secret.utf8), message: Array(message.utf8)))
+        RequestSignature.hex(secret: Array(secret.utf8), method: method, path: path, timestamp: timestamp, nonce: nonce,
+                             body: body)
     }
 
     static func headers(secret: String, method: String, path: String, body: [UInt8], now: Date) -> [(String, String)] {

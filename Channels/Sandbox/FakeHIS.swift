@@ -119,8 +119,8 @@ struct FakeHIS: Sendable {
         guard let timestamp = header("X-HIS-Timestamp"), let seconds = Double(timestamp),
               abs(Date().timeIntervalSince1970 - seconds) <= Self.clockSkew,
               let nonce = header("X-HIS-Nonce"), let signature = header("X-HIS-Signature") else { return false }
-        let message = ["POST", request.uri.path, timestamp, nonce, Digest.sha256Hex(body)].joined(separator: "\n")
-        let expected = Hex.encode(Digest.hmacSHA256(key: Array(settings.hisSecret.utf8), message: Array(message.utf8)))
+        let expected = RequestSignature.hex(secret: Array(settings.hisSecret.utf8), method: "POST", path: request.uri.path,
+                                            timestamp: timestamp, nonce: nonce, body: body)
         return Digest.constantTimeEqual(Array(expected.utf8), Array(signature.lowercased().utf8))
     }
 

@@ -32,12 +32,14 @@ final class EasyHandle: @unchecked Sendable {
         let state = TransferState(maxBodyBytes: limits.maxBodyBytes, cancellation: cancellation)
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
-        for (name, value) in request.headers {
-            headerList = curl_slist_append(headerList, "\(name): \(value)")
-        }
         // libcurl adds `Expect: 100-continue` to larger bodies and then waits up to a second for
         // an interim answer many servers never send; an empty value suppresses it.
-        headerList = curl_slist_append(headerList, "Expect:")
+        for line in request.headers.map({ "\($0.0): \($0.1)" }) + ["Expect:"] {
+            // On failure append returns NULL and leaves the list as it was: a request must not
+            // go out without, say, its signature header.
+            guard let extended = curl_slist_append(headerList, line) else { throw AppError.internalError }
+            headerList = extended
+        }
 
         let code: CURLcode = withExtendedLifetime(state) {
             let setup = configure(request, limits: limits, headers: headerList, state: state)
@@ -47,7 +49,9 @@ final class EasyHandle: @unchecked Sendable {
         if state.bodyTooLarge { throw TransportErrors.tooLarge }
         guard code == CURLE_OK else { throw TransportErrors.error(for: code) }
         var status = 0
-        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        guard ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK, status > 0 else {
+            throw TransportErrors.error(for: CURLE_GOT_NOTHING)
+        }
         return OutboundResponse(status: status, headers: state.headers, body: state.body)
     }
 

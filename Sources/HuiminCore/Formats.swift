@@ -14,6 +14,17 @@ public enum ISO8601 {
     }
 }
 
+/// The request signature Huimin's integration API takes from hospital systems and gives the HIS:
+/// lower-case hex HMAC-SHA256(secret, METHOD \n PATH \n TIMESTAMP \n NONCE \n hex(SHA-256(body))),
+/// PATH without the query string.
+public enum RequestSignature {
+    public static func hex(secret: [UInt8], method: String, path: String, timestamp: String, nonce: String,
+                           body: [UInt8]) -> String {
+        let material = [method.uppercased(), path, timestamp, nonce, Digest.sha256Hex(body)].joined(separator: "\n")
+        return Hex.encode(Digest.hmacSHA256(key: secret, message: Array(material.utf8)))
+    }
+}
+
 /// Plain (unkeyed) digests and HMAC-SHA256 used for request signing, whatever the crypto profile.
 public enum Digest {
     public static func sha256Hex(_ bytes: [UInt8]) -> String {

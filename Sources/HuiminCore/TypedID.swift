@@ -3,10 +3,7 @@ import Foundation
 /// Opaque IDs with a type prefix (`res_…`, `acc_…`), random so they reveal nothing.
 public enum TypedID {
     public static func make(_ prefix: String) -> String {
-        var bytes = [UInt8](repeating: 0, count: 12)
-        var rng = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = rng.next() }
-        return prefix + "_" + Base32.encode(bytes).lowercased()
+        prefix + "_" + Base32.encode(randomBytes(12)).lowercased()
     }
 }
 

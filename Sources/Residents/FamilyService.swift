@@ -104,10 +104,7 @@ public struct FamilyService: Sendable {
     }
 
     private func newCard(personID: String, now: Date) -> HealthCardRow {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var rng = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = rng.next() }
-        return HealthCardRow(cardId: Hex.encode(bytes, uppercase: true), personId: personID, issuer: issuer,
+        HealthCardRow(cardId: Hex.encode(randomBytes(32), uppercase: true), personId: personID, issuer: issuer,
                              status: "active", createdAt: now)
     }
 

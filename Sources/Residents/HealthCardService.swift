@@ -62,11 +62,8 @@ public struct HealthCardService: Sendable {
         let now = clock.now()
         let iat = UInt32(now.timeIntervalSince1970)
         let exp = iat + UInt32(ttl)
-        var nonce = [UInt8](repeating: 0, count: 8)
-        var rng = SystemRandomNumberGenerator()
-        for i in nonce.indices { nonce[i] = rng.next() }
         let payload = try sign(CardCode(kind: .dynamic, issuer: issuer, keyID: "", cardID: try cardBytes(view.card),
-                                        issuedAt: iat, expiresAt: exp, reference: nonce))
+                                        issuedAt: iat, expiresAt: exp, reference: randomBytes(8)))
         return DynamicCode(payload: payload, expiresAt: ISO8601.string(Date(timeIntervalSince1970: TimeInterval(exp))),
                            ttlSeconds: Int(ttl))
     }

@@ -41,10 +41,7 @@ public final class HospitalAccess: Sendable {
         guard hospitalCode.range(of: "^[A-Za-z0-9_-]{2,32}$", options: .regularExpression) != nil else {
             throw AppError.invalid("hospital_code_invalid", "A hospital code is 2–32 letters, digits, '-' or '_'.")
         }
-        var raw = [UInt8](repeating: 0, count: 32)
-        var rng = SystemRandomNumberGenerator()
-        for i in raw.indices { raw[i] = rng.next() }
-        let secret = Hex.encode(raw)
+        let secret = Hex.encode(randomBytes(32))
         let keyID = TypedID.make("hk")
         try await store.addHospitalKey(code: hospitalCode, name: name, keyID: keyID,
                                        secretSealed: try personal.seal(secret), now: clock.now())
@@ -65,8 +62,8 @@ public final class HospitalAccess: Sendable {
         guard let ts = TimeInterval(timestamp), abs(now - ts) <= Self.allowedSkew else {
             throw AppError.unauthorized("request_expired", "The request timestamp is more than 5 minutes off.")
         }
-        let material = [method, path, timestamp, nonce, Digest.sha256Hex(body)].joined(separator: "\n")
-        let expected = Hex.encode(Digest.hmacSHA256(key: key.secret, message: Array(material.utf8)))
+        let expected = RequestSignature.hex(secret: key.secret, method: method, path: path, timestamp: timestamp,
+                                            nonce: nonce, body: body)
         guard Digest.constantTimeEqual(Array(expected.utf8), Array(signature.lowercased().utf8)) else {
             throw AppError.unauthorized("signature_invalid", "The request signature does not match.")
         }

@@ -72,12 +72,9 @@ public struct StaffService: Sendable {
             try await access.recordLoginFailure(id: user.id, threshold: Self.lockThreshold, lockFor: Self.lockDuration, now: now)
             throw refused
         }
-        try await access.recordLoginSuccess(id: user.id)
         let session = SessionRow(id: TypedID.make("ses"), kind: "staff", subjectId: user.id, createdAt: now,
                                  expiresAt: now.addingTimeInterval(sessionTTL))
-        try await residents.createSession(session)
-        try await access.audit(actorKind: "staff", actorID: user.id, action: "staff.login", subjectKind: "staff",
-                               subjectID: user.id, detail: "", now: now)
+        try await access.recordLogin(session: session, now: now)
         return Login(token: tokens.token(sessionID: session.id, kind: "staff"), expiresAt: ISO8601.string(session.expiresAt),
                      staff: Staff(id: user.id, username: user.username, role: user.role))
     }

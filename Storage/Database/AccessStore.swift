@@ -95,9 +95,15 @@ public final class AccessStore: Sendable {
         }
     }
 
-    public func recordLoginSuccess(id: String) async throws {
+    /// A successful login: the failure count cleared, the session opened and the login audited,
+    /// in one transaction.
+    public func recordLogin(session: SessionRow, now: Date) async throws {
         try await database.pool.write { db in
-            try db.execute(sql: "UPDATE staff_user SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE staff_user SET failed_logins = 0, locked_until = NULL WHERE id = ?",
+                           arguments: [session.subjectId])
+            try session.insert(db)
+            try Self.appendAudit(db, actorKind: "staff", actorID: session.subjectId, action: "staff.login",
+                                 subjectKind: "staff", subjectID: session.subjectId, detail: "", now: now)
         }
     }
 

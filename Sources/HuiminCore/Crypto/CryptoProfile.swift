@@ -17,7 +17,6 @@ public protocol CryptoProfile: Sendable {
     var activeSigningKeyID: String { get }
     /// False for an unknown key ID as well as for a bad signature.
     func verifyCode(_ message: [UInt8], signature: [UInt8], keyID: String) -> Bool
-    func hasSigningKey(_ keyID: String) -> Bool
     /// The public verification keys, published so terminals can verify offline.
     var publishedKeys: [PublishedKey] { get }
 

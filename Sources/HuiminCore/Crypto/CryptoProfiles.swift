@@ -2,7 +2,6 @@ import Foundation
 
 /// Chooses the deployment's crypto profile (`HUIMIN_CRYPTO`).
 public enum CryptoProfiles {
-    public static let names = ["gm", "intl"]
 
     public static func load(name: String, keysDirectory: URL,
                             clock: any HuiminClock = SystemClock()) throws -> any CryptoProfile {

@@ -56,10 +56,6 @@ public final class GMCryptoProfile: CryptoProfile {
         return key.publicKey.verify(signature: signature, message: message, signerID: SM2.defaultSignerID)
     }
 
-    public func hasSigningKey(_ keyID: String) -> Bool {
-        keyRing.entry(keyID, purpose: .signing) != nil
-    }
-
     public var publishedKeys: [PublishedKey] {
         keyRing.all.filter { $0.purpose == .signing }.compactMap { entry in
             guard let key = try? signingKeys.value(entry, parse: SM2PrivateKey.init(pem:)) else { return nil }

@@ -39,10 +39,6 @@ public final class IntlCryptoProfile: CryptoProfile {
         return key.publicKey.isValidSignature(signature, for: message)
     }
 
-    public func hasSigningKey(_ keyID: String) -> Bool {
-        keyRing.entry(keyID, purpose: .signing) != nil
-    }
-
     public var publishedKeys: [PublishedKey] {
         keyRing.all.filter { $0.purpose == .signing }.compactMap { entry in
             guard let key = try? signingKeys.value(entry, parse: Self.signingKey) else { return nil }

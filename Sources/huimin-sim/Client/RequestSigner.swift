@@ -8,8 +8,8 @@ struct RequestSigner: Sendable {
 
     /// The four `X-Huimin-*` headers. `path` excludes the query string, as the server checks it.
     func headers(method: String, path: String, body: [UInt8], timestamp: Int, nonce: String) -> [(String, String)] {
-        let material = [method, path, String(timestamp), nonce, Digest.sha256Hex(body)].joined(separator: "\n")
-        let signature = Hex.encode(Digest.hmacSHA256(key: Array(apiSecret.utf8), message: Array(material.utf8)))
+        let signature = RequestSignature.hex(secret: Array(apiSecret.utf8), method: method, path: path,
+                                             timestamp: String(timestamp), nonce: nonce, body: body)
         return [("X-Huimin-Key", apiKey), ("X-Huimin-Timestamp", String(timestamp)),
                 ("X-Huimin-Nonce", nonce), ("X-Huimin-Signature", signature)]
     }

@@ -106,7 +106,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/APITests", swiftSettings: strict),
-        .testTarget(name: "SimTests", dependencies: ["huimin-sim"], path: "Tests/SimTests", swiftSettings: strict),
+        .testTarget(name: "SimTests", dependencies: ["huimin-sim", "HuiminCore"], path: "Tests/SimTests", swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["HuiminCore", "Transport"],
                     path: "Tests/EndToEndTests", swiftSettings: strict),
     ]

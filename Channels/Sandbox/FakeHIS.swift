@@ -130,9 +130,7 @@ struct FakeHIS: Sendable {
         guard let text = raw?.uppercased(), text.count == 18 else { return nil }
         let chars = Array(text)
         guard chars[0..<17].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        let sum = zip(chars[0..<17], weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
-        return Array("10X98765432")[sum % 11] == chars[17] ? text : nil
+        return IDCardNumber.checkCharacter(for: text) == chars[17] ? text : nil
     }
 
     private static func isDate(_ text: String) -> Bool {

@@ -13,6 +13,12 @@ public struct IDCardNumber: Sendable, Hashable {
     private static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     private static let checkChars: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
 
+    /// The ISO 7064 MOD 11-2 check character of the first 17 digits (non-digits count as 0).
+    public static func checkCharacter(for first17: some StringProtocol) -> Character {
+        let digits = first17.prefix(17).map { $0.wholeNumberValue ?? 0 }
+        return checkChars[zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 } % 11]
+    }
+
     /// Validates `raw`; each way it can be wrong has its own error code so the mini-program can say
     /// exactly what to fix. `today` bounds the birth date.
     public init(_ raw: String, today: Date) throws(AppError) {
@@ -26,9 +32,7 @@ public struct IDCardNumber: Sendable, Hashable {
             throw .invalid("id_number_format", "An ID card number is 17 digits followed by a digit or X.")
         }
         let digits = chars[0..<17].map { Int(String($0))! }
-        var sum = 0
-        for (d, w) in zip(digits, Self.weights) { sum += d * w }
-        guard Self.checkChars[sum % 11] == chars[17] else {
+        guard Self.checkCharacter(for: text) == chars[17] else {
             throw .invalid("id_number_checksum", "The ID card number's check digit does not match; please check the number.")
         }
         guard digits[0] >= 1 else {

@@ -1,10 +1,11 @@
+import HuiminCore
 @testable import huimin_sim
 import Testing
 
 @Suite struct TestDataTests {
     @Test func checkCharacterFollowsGB11643() {
-        #expect(TestData.checkCharacter(for: "11010519491231002") == "X")
-        #expect(TestData.checkCharacter(for: "01010519491231002") == "6")
+        #expect(IDCardNumber.checkCharacter(for: "11010519491231002") == "X")
+        #expect(IDCardNumber.checkCharacter(for: "01010519491231002") == "6")
     }
 
     @Test func madeUpIDNumbersCarryBirthDateAndSex() {
@@ -12,7 +13,7 @@ import Testing
         for _ in 0..<50 {
             let female = TestData.idNumber(birthDate: "1949-12-31", female: true, using: &generator)
             #expect(female.count == 18 && female.hasPrefix("11010519491231"))
-            #expect(TestData.checkCharacter(for: String(female.prefix(17))) == female.last)
+            #expect(IDCardNumber.checkCharacter(for: String(female.prefix(17))) == female.last)
             #expect(Int(String(Array(female)[16]))! % 2 == 0)
         }
     }

@@ -1,10 +1,9 @@
+import HuiminCore
 import Foundation
 
 /// Made-up personal data for test scripts, so a script can run again against the same server
 /// without tripping per-phone SMS limits or duplicate-member rules.
 enum TestData {
-    private static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    private static let checkCharacters = Array("10X98765432")
 
     /// A mobile number in the 138 block (the sandbox delivers to any number).
     static func phone<R: RandomNumberGenerator>(using generator: inout R) -> String {
@@ -20,14 +19,7 @@ enum TestData {
                                                    using generator: inout R) -> String {
         let base = Int.random(in: 0..<500, using: &generator) * 2 + (female ? 0 : 1)
         let body = region + birthDate.replacingOccurrences(of: "-", with: "") + String(format: "%03d", base)
-        return body + String(checkCharacter(for: body))
-    }
-
-    /// The ISO 7064 MOD 11-2 check character of the first 17 digits.
-    static func checkCharacter(for body: String) -> Character {
-        let digits = body.compactMap(\.wholeNumberValue)
-        let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
-        return checkCharacters[sum % 11]
+        return body + String(IDCardNumber.checkCharacter(for: body))
     }
 
     /// A random birth date between 1940 and 2019, as `YYYY-MM-DD`.

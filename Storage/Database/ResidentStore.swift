@@ -122,7 +122,23 @@ public final class ResidentStore: Sendable {
             if try FamilyMemberRow.filter(Column("account_id") == accountID && Column("relation") == "self").fetchCount(db) > 0 {
                 throw AppError.conflict("already_real_named", "This account is already registered under a real name.")
             }
-            let (stored, storedCard) = try Self.findOrCreate(db, person: person, card: card, checkExisting: checkExisting)
+            var (stored, storedCard) = try Self.findOrCreate(db, person: person, card: card, checkExisting: checkExisting)
+            let selfElsewhere = try FamilyMemberRow
+                .filter(Column("person_id") == stored.id && Column("relation") == "self" && Column("account_id") != accountID)
+                .fetchCount(db) > 0
+            if selfElsewhere && stored.phoneIndex != person.phoneIndex {
+                // Already registered as themselves elsewhere (the other mini-program, say): only
+                // the phone on record proves it is the same person again.
+                throw AppError.rule("real_name_phone_mismatch",
+                    "This person is registered with another mobile number; verify with that number.")
+            }
+            if !selfElsewhere && stored.phoneIndex != person.phoneIndex {
+                // The person's own verified number replaces one a relative entered for them.
+                stored.phoneIndex = person.phoneIndex
+                stored.phoneSealed = person.phoneSealed
+                stored.updatedAt = now
+                try stored.update(db)
+            }
             if var existing = try FamilyMemberRow.filter(Column("account_id") == accountID && Column("person_id") == stored.id).fetchOne(db) {
                 // Someone added as family earlier now registers the account as themselves.
                 existing.relation = "self"

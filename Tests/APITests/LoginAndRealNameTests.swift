@@ -136,6 +136,35 @@ import Testing
         }
     }
 
+    /// Knowing a registered person's name and ID number is not enough to register as them from
+    /// another account: the phone on record has to confirm it.
+    @Test func registeringAsSomeoneAlreadyRegisteredNeedsTheirPhone() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                _ = try await Resident.register(h, client)
+                h.clock.advance(by: 61)
+                let impostor = try await Resident.login(h, client)
+                _ = try await client.call(.post, "/api/v1/sms-codes", token: impostor, json: #"{"phone":"13911112222"}"#)
+                let code = try #require(try await h.smsCode(for: "13911112222"))
+                let claimed = try await client.call(.post, "/api/v1/me/real-name", token: impostor, json: """
+                    {"name":"张三","idNumber":"\(Resident.idNumber)","phone":"13911112222","smsCode":"\(code)"}
+                    """)
+                #expect(claimed.status == 422)
+                #expect(claimed.errorCode == "real_name_phone_mismatch")
+
+                // The same person on another mini-program account, with the phone on record: allowed.
+                let second = try await Resident.login(h, client)
+                let sent = try await client.call(.post, "/api/v1/sms-codes", token: second, json: #"{"phone":"\#(Resident.phone)"}"#)
+                #expect(sent.status == 202, "\(sent.body)")
+                let own = try #require(try await h.smsCode(for: Resident.phone))
+                let again = try await client.call(.post, "/api/v1/me/real-name", token: second, json: """
+                    {"name":"张三","idNumber":"\(Resident.idNumber)","phone":"\(Resident.phone)","smsCode":"\(own)"}
+                    """)
+                #expect(again.status == 201, "\(again.body)")
+            }
+        }
+    }
+
     /// Someone else asking for a code to your number cannot use it, nor displace yours.
     @Test func aCodeWorksOnlyForTheAccountThatAskedForIt() async throws {
         try await TestHarness.with { h in

@@ -18,6 +18,8 @@ public struct Configuration: Sendable {
     public var sandboxEnabled: Bool
     public var sandboxPort: Int
     public var logLevel: String
+    /// `text` (key=value lines) or `json` (one object per line).
+    public var logFormat: String
     public var channels: ChannelSettings
 
     public struct ChannelSettings: Sendable {
@@ -54,6 +56,7 @@ public struct Configuration: Sendable {
         sandboxEnabled = (env["HUIMIN_SANDBOX"] ?? "on") != "off"
         sandboxPort = Int(env["HUIMIN_SANDBOX_PORT"] ?? "") ?? 8090
         logLevel = env["HUIMIN_LOG_LEVEL"] ?? "info"
+        logFormat = env["HUIMIN_LOG_FORMAT"] ?? "text"
         let sandbox = "http://127.0.0.1:\(sandboxPort)"
         channels = ChannelSettings(
             wechatBaseURL: env["HUIMIN_WECHAT_BASE_URL"] ?? (sandboxEnabled ? sandbox : "https://api.weixin.qq.com"),

@@ -13,7 +13,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try ServerSetup.configuration()
-        LogSetup.bootstrap(level: configuration.logLevel)
+        LogSetup.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         let group = ServiceGroup(configuration: .init(services: [Self.application(configuration: configuration)],
                                                       gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: Logger(label: "huimin.sandbox")))

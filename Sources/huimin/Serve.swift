@@ -13,7 +13,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try ServerSetup.configuration()
-        LogSetup.bootstrap(level: configuration.logLevel)
+        LogSetup.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         let logger = Logger(label: "huimin")
         var services: [any Service] = []
         if configuration.sandboxEnabled {

@@ -36,12 +36,18 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     return router
 }
 
-/// A background loop run beside the HTTP server; cancelled (and so finished) on graceful shutdown.
-struct BackgroundWork: Service {
+/// A background loop run beside the HTTP server (or alone, in `huimin worker`); cancelled, and so
+/// finished, on graceful shutdown.
+public struct BackgroundWork: Service {
     let name: String
     let body: @Sendable () async -> Void
 
-    func run() async throws {
+    public init(name: String, body: @escaping @Sendable () async -> Void) {
+        self.name = name
+        self.body = body
+    }
+
+    public func run() async throws {
         await cancelWhenGracefulShutdown {
             await body()
         }

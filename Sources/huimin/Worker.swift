@@ -1,0 +1,21 @@
+import API
+import ArgumentParser
+import HuiminCore
+import Logging
+import ServiceLifecycle
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run only the job runner (SMS and other queued work) against the database under HUIMIN_DATA, beside or instead of the one inside `huimin serve`.")
+
+    func run() async throws {
+        let configuration = try ServerSetup.configuration()
+        LogSetup.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
+        let logger = Logger(label: "huimin.worker")
+        let services = try HuiminServices(configuration: configuration, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [BackgroundWork(name: "job-runner") { await services.jobRunner.run() }],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

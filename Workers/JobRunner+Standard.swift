@@ -8,7 +8,7 @@ extension JobRunner {
     public static func standard(database: AppDatabase, crypto: any CryptoProfile, sms: SMSGateway,
                                 verificationTemplate: String, clock: any HuiminClock, logger: Logger) -> JobRunner {
         var handlers = JobHandlerRegistry()
-        handlers.register(SMSVerificationHandler(gateway: sms, templateCode: verificationTemplate))
+        handlers.register(SMSVerificationHandler(gateway: sms, templateCode: verificationTemplate, clock: clock))
         return JobRunner(store: JobStore(database: database), crypto: crypto, handlers: handlers, clock: clock,
                          logger: logger)
     }

@@ -12,13 +12,17 @@ extension VerificationCodes.SMSJob: JobPayload {
 public struct SMSVerificationHandler: JobHandler {
     let gateway: SMSGateway
     let templateCode: String
+    let clock: any HuiminClock
 
-    public init(gateway: SMSGateway, templateCode: String) {
+    public init(gateway: SMSGateway, templateCode: String, clock: any HuiminClock) {
         self.gateway = gateway
         self.templateCode = templateCode
+        self.clock = clock
     }
 
     public func run(_ job: VerificationCodes.SMSJob) async throws {
+        // A resident who waited out the code's validity has asked for a new one by now.
+        guard clock.now() < job.expiresAt else { throw JobFailure.permanent("code_expired_before_sending") }
         do {
             _ = try await gateway.send(phone: job.phone, templateCode: templateCode, params: ["code": job.code],
                                        outID: job.outID)

@@ -27,11 +27,14 @@ public struct VerificationCodes: Sendable {
         public var code: String
         /// The challenge ID, echoed by the gateway in delivery receipts (回执).
         public var outID: String
+        /// When the code stops being accepted; a job still queued then is not worth sending.
+        public var expiresAt: Date
 
-        public init(phone: String, code: String, outID: String) {
+        public init(phone: String, code: String, outID: String, expiresAt: Date) {
             self.phone = phone
             self.code = code
             self.outID = outID
+            self.expiresAt = expiresAt
         }
     }
 
@@ -48,7 +51,7 @@ public struct VerificationCodes: Sendable {
         let challenge = SMSChallengeRow(id: id, phoneIndex: personal.phoneIndex(phone), purpose: purpose,
                                         requester: requester, codeMac: Data(mac(code: code, challengeID: id)),
                                         createdAt: now, expiresAt: now.addingTimeInterval(Self.validity))
-        let payload = try JSONEncoder().encode(SMSJob(phone: phone.value, code: code, outID: id))
+        let payload = try JSONEncoder().encode(SMSJob(phone: phone.value, code: code, outID: id, expiresAt: challenge.expiresAt))
         let job = QueuedJob(kind: Self.jobKind, sealedPayload: Data(try personal.crypto.seal(Array(payload))),
                             maxAttempts: 5, idempotencyKey: id)
         try await store.createSMSChallenge(challenge, limits: Self.sendLimits, job: job)

@@ -21,9 +21,10 @@ struct SMSVerificationJobTests {
                                  signName: "惠民健康", transport: HTTPTransport(timeout: 2, connectTimeout: 1),
                                  clock: fixture.clock)
         var handlers = JobHandlerRegistry()
-        handlers.register(SMSVerificationHandler(gateway: gateway, templateCode: "SMS_100000001"))
+        handlers.register(SMSVerificationHandler(gateway: gateway, templateCode: "SMS_100000001", clock: fixture.clock))
         let runner = fixture.runner(handlers)
-        let id = try await fixture.queue.enqueue(VerificationCodes.SMSJob(phone: "13812345678", code: "042917", outID: "sms_abc"),
+        let id = try await fixture.queue.enqueue(VerificationCodes.SMSJob(phone: "13812345678", code: "042917", outID: "sms_abc",
+                                                                                  expiresAt: fixture.clock.now().addingTimeInterval(300)),
                                                  maxAttempts: 5, idempotencyKey: "sms_abc")
 
         #expect(await runner.runOnce())
@@ -31,5 +32,27 @@ struct SMSVerificationJobTests {
         #expect(job.state == .queued)
         #expect(job.lastError == "channel_unreachable")
         #expect(fixture.logs.all.allSatisfy { !$0.contains("13812345678") && !$0.contains("042917") })
+    }
+
+    /// A code that expired while its job waited (a gateway outage, say) is not sent late.
+    @Test func aCodePastItsValidityIsNotSent() async throws {
+        let fixture = try QueueFixture()
+        defer { fixture.remove() }
+        // Unreachable: were the handler to try sending, the failure would be channel_unreachable.
+        let gateway = SMSGateway(baseURL: "http://127.0.0.1:1/sms", accessKeyID: "LTAItest", accessKeySecret: "secret",
+                                 signName: "惠民健康", transport: HTTPTransport(timeout: 2, connectTimeout: 1),
+                                 clock: fixture.clock)
+        var handlers = JobHandlerRegistry()
+        handlers.register(SMSVerificationHandler(gateway: gateway, templateCode: "SMS_100000001", clock: fixture.clock))
+        let runner = fixture.runner(handlers)
+        let id = try await fixture.queue.enqueue(
+            VerificationCodes.SMSJob(phone: "13812345678", code: "042917", outID: "sms_late",
+                                     expiresAt: fixture.clock.now().addingTimeInterval(300)),
+            maxAttempts: 5, idempotencyKey: "sms_late")
+        fixture.clock.advance(by: 301)
+        #expect(await runner.runOnce())
+        let job = try await fixture.state(of: id)
+        #expect(job.state == .dead)
+        #expect(job.lastError == "code_expired_before_sending")
     }
 }

@@ -48,6 +48,15 @@ public final class HospitalAccess: Sendable {
         return IssuedKey(hospitalCode: hospitalCode, apiKey: keyID, apiSecret: secret)
     }
 
+    /// Revokes a key at once in this process; other processes stop accepting it within
+    /// `secretCacheLifetime`.
+    public func revokeKey(_ keyID: String) async throws {
+        guard try await store.revokeAPIKey(id: keyID, now: clock.now()) else {
+            throw AppError.notFound("api_key_unknown", "No live API key with that ID.")
+        }
+        secrets.withLock { $0[keyID] = nil }
+    }
+
     /// Checks a signed request; returns the calling hospital's code.
     public func authenticate(keyID: String?, timestamp: String?, nonce: String?, signature: String?,
                              method: String, path: String, body: [UInt8]) async throws -> String {

@@ -9,7 +9,7 @@ import Residents
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create staff users and hospital API keys.",
-        subcommands: [StaffAdd.self, HospitalAdd.self, Jobs.self, Requeue.self, Keys.self, RotateKey.self])
+        subcommands: [StaffAdd.self, HospitalAdd.self, RevokeAPIKey.self, Jobs.self, Requeue.self, Keys.self, RotateKey.self])
 
     struct StaffAdd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -39,6 +39,20 @@ struct Admin: AsyncParsableCommand {
             let services = try ServerSetup.services(logger: Logger(label: "huimin.admin"))
             let key = try await ServerSetup.reporting { try await services.hospitals.issueKey(hospitalCode: code, name: name) }
             print(try ServerSetup.json(key))
+        }
+    }
+
+    struct RevokeAPIKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke-api-key",
+            abstract: "Revoke a hospital API key (a running server stops accepting it within a minute).")
+
+        @Argument(help: "The key ID (hk_…).") var key: String
+
+        func run() async throws {
+            let services = try ServerSetup.services(logger: Logger(label: "huimin.admin"))
+            try await ServerSetup.reporting { try await services.hospitals.revokeKey(key) }
+            print("revoked \(key)")
         }
     }
 

@@ -27,6 +27,14 @@ public final class AccessStore: Sendable {
         }
     }
 
+    /// Revokes a key; false when there is no such live key.
+    public func revokeAPIKey(id: String, now: Date) async throws -> Bool {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", arguments: [now, id])
+            return db.changesCount == 1
+        }
+    }
+
     public func apiKey(id: String) async throws -> APIKey? {
         try await database.pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT key_id, hospital_code, secret_sealed FROM api_key WHERE key_id = ? AND revoked_at IS NULL",

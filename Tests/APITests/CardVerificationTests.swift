@@ -166,6 +166,13 @@ import Testing
                 #expect(try await client.call(.post, path, json: body,
                     headers: terminal.headers(path: path, body: body, timestamp: now - 301)).errorCode == "request_expired")
 
+                let revocable = try await Terminal.connect(h, code: "H0009")
+                #expect(try await client.call(.post, path, json: body,
+                    headers: revocable.headers(path: path, body: body, timestamp: now)).errorCode == "qr_malformed")
+                try await h.services.hospitals.revokeKey(revocable.apiKey)
+                #expect(try await client.call(.post, path, json: body,
+                    headers: revocable.headers(path: path, body: body, timestamp: now)).errorCode == "api_key_unknown")
+
                 let once = terminal.headers(path: path, body: body, timestamp: now, nonce: "n-1")
                 #expect(try await client.call(.post, path, json: body, headers: once).errorCode == "qr_malformed")
                 #expect(try await client.call(.post, path, json: body, headers: once).errorCode == "nonce_reused")

@@ -25,7 +25,7 @@ struct TransportTests {
             let elapsed = ContinuousClock.now - started
             #expect(error?.code == "channel_timeout")
             #expect(error?.status == 504)
-            #expect(elapsed >= .milliseconds(900) && elapsed < .milliseconds(2500))
+            #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(5))
         }
     }
 
@@ -77,7 +77,7 @@ struct TransportTests {
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }
-            #expect(ContinuousClock.now - started < .seconds(2.5))
+            #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
 

@@ -93,8 +93,7 @@ struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the crypto profile's keys (IDs and purposes, never the material).")
 
         func run() async throws {
-            let configuration = try ServerSetup.configuration()
-            let crypto = try CryptoProfiles.load(name: configuration.cryptoProfile, keysDirectory: configuration.keysDirectory)
+            let crypto = try ServerSetup.crypto()
             for entry in crypto.keyRing.all {
                 print("\(entry.keyID) \(entry.purpose.rawValue) created=\(ISO8601.string(entry.createdAt))\(entry.active ? " active" : "")")
             }
@@ -113,8 +112,7 @@ struct Admin: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("error key_purpose_invalid: purpose is signing, field, index or token\n".utf8))
                 throw ExitCode(2)
             }
-            let configuration = try ServerSetup.configuration()
-            let crypto = try CryptoProfiles.load(name: configuration.cryptoProfile, keysDirectory: configuration.keysDirectory)
+            let crypto = try ServerSetup.crypto()
             let entry = try await ServerSetup.reporting { try crypto.keyRing.rotate(purpose: keyPurpose) }
             print("new active \(entry.purpose.rawValue) key \(entry.keyID)")
         }

@@ -22,6 +22,12 @@ enum ServerSetup {
         return configuration
     }
 
+    /// The configured crypto profile alone, for key commands that need nothing else.
+    static func crypto() throws -> any CryptoProfile {
+        let configuration = try configuration()
+        return try CryptoProfiles.load(name: configuration.cryptoProfile, keysDirectory: configuration.keysDirectory)
+    }
+
     static func services(logger: Logger) throws -> HuiminServices {
         try HuiminServices(configuration: try configuration(), logger: logger)
     }

@@ -16,13 +16,7 @@ struct SMSVerificationJobTests {
     @Test func anUnreachableGatewayIsRetriedWithoutLoggingTheNumber() async throws {
         let fixture = try QueueFixture()
         defer { fixture.remove() }
-        // Nothing listens on port 1, so every send fails to connect: a transient failure.
-        let gateway = SMSGateway(baseURL: "http://127.0.0.1:1/sms", accessKeyID: "LTAItest", accessKeySecret: "secret",
-                                 signName: "惠民健康", transport: HTTPTransport(timeout: 2, connectTimeout: 1),
-                                 clock: fixture.clock)
-        var handlers = JobHandlerRegistry()
-        handlers.register(SMSVerificationHandler(gateway: gateway, templateCode: "SMS_100000001", clock: fixture.clock))
-        let runner = fixture.runner(handlers)
+        let runner = Self.runnerWithUnreachableGateway(fixture)
         let id = try await fixture.queue.enqueue(VerificationCodes.SMSJob(phone: "13812345678", code: "042917", outID: "sms_abc",
                                                                                   expiresAt: fixture.clock.now().addingTimeInterval(300)),
                                                  maxAttempts: 5, idempotencyKey: "sms_abc")
@@ -38,13 +32,7 @@ struct SMSVerificationJobTests {
     @Test func aCodePastItsValidityIsNotSent() async throws {
         let fixture = try QueueFixture()
         defer { fixture.remove() }
-        // Unreachable: were the handler to try sending, the failure would be channel_unreachable.
-        let gateway = SMSGateway(baseURL: "http://127.0.0.1:1/sms", accessKeyID: "LTAItest", accessKeySecret: "secret",
-                                 signName: "惠民健康", transport: HTTPTransport(timeout: 2, connectTimeout: 1),
-                                 clock: fixture.clock)
-        var handlers = JobHandlerRegistry()
-        handlers.register(SMSVerificationHandler(gateway: gateway, templateCode: "SMS_100000001", clock: fixture.clock))
-        let runner = fixture.runner(handlers)
+        let runner = Self.runnerWithUnreachableGateway(fixture)
         let id = try await fixture.queue.enqueue(
             VerificationCodes.SMSJob(phone: "13812345678", code: "042917", outID: "sms_late",
                                      expiresAt: fixture.clock.now().addingTimeInterval(300)),
@@ -54,5 +42,16 @@ struct SMSVerificationJobTests {
         let job = try await fixture.state(of: id)
         #expect(job.state == .dead)
         #expect(job.lastError == "code_expired_before_sending")
+    }
+
+    /// A runner whose SMS gateway is port 1, where nothing listens: every send is a transient
+    /// channel_unreachable failure, so a test sees whether the handler tried to send at all.
+    static func runnerWithUnreachableGateway(_ fixture: QueueFixture) -> JobRunner {
+        let gateway = SMSGateway(baseURL: "http://127.0.0.1:1/sms", accessKeyID: "LTAItest", accessKeySecret: "secret",
+                                 signName: "惠民健康", transport: HTTPTransport(timeout: 2, connectTimeout: 1),
+                                 clock: fixture.clock)
+        var handlers = JobHandlerRegistry()
+        handlers.register(SMSVerificationHandler(gateway: gateway, templateCode: "SMS_100000001", clock: fixture.clock))
+        return fixture.runner(handlers)
     }
 }

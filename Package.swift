@@ -70,15 +70,19 @@ let package = Package(
             "HuiminCore", "Database", "WeChat", "Alipay", "HIS",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Residents", swiftSettings: strict),
+        .target(name: "Appointments", dependencies: [
+            "HuiminCore", "Database",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Appointments", swiftSettings: strict),
         .target(name: "API", dependencies: [
-            "HuiminCore", "Database", "Residents", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
+            "HuiminCore", "Database", "Residents", "Appointments", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ], path: "Sources/API", resources: [], swiftSettings: strict),
 
         .executableTarget(name: "huimin", dependencies: [
-            "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents",
+            "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents", "Appointments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -100,7 +104,7 @@ let package = Package(
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"],
                     path: "Tests/QRCodeTests", swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: [
-            "API", "Sandbox", "Residents", "Database", "HuiminCore", "Workers", "Transport",
+            "API", "Sandbox", "Residents", "Appointments", "Database", "HuiminCore", "Workers", "Transport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

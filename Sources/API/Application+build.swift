@@ -33,6 +33,9 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     CardRoutes(services: services).register(on: api)
     StaffRoutes(services: services).register(on: api.group("staff"))
     IntegrationRoutes(services: services).register(on: router.group("integration/v1"))
+    BookingRoutes(services: services).register(on: api)
+    BookingIntegrationRoutes(services: services).register(on: router.group("integration/v1"))
+    SessionStaffRoutes(services: services).register(on: api.group("staff"))
     return router
 }
 

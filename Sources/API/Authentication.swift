@@ -22,3 +22,16 @@ extension HuiminServices {
         try await staff.authenticate(token: try request.bearerToken())
     }
 }
+
+extension HuiminServices {
+    /// Checks an integration call's signature over its body; returns the calling hospital's code
+    /// and the body bytes. Schedules for a large hospital run to megabytes, hence the limit.
+    func hospital(_ request: Request, bodyLimit: Int = 8 * 1024 * 1024) async throws -> (code: String, body: [UInt8]) {
+        let bytes = Array(buffer: try await request.body.collect(upTo: bodyLimit))
+        let code = try await hospitals.authenticate(
+            keyID: request.headers[.huiminKey], timestamp: request.headers[.huiminTimestamp],
+            nonce: request.headers[.huiminNonce], signature: request.headers[.huiminSignature],
+            method: request.method.rawValue, path: request.uri.path, body: bytes)
+        return (code, bytes)
+    }
+}

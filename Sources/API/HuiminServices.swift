@@ -1,4 +1,5 @@
 import Alipay
+import Appointments
 import Database
 import Foundation
 import HIS
@@ -27,6 +28,12 @@ public struct HuiminServices: Sendable {
     public let hospitals: HospitalAccess
     public let usageLog: CardUsageLog
     public let jobRunner: JobRunner
+    public let bookingStore: BookingStore
+    public let outbox: OutboxStore
+    public let policyStore: PolicyStore
+    public let bookings: BookingService
+    public let queue: QueueService
+    public let sessions: SessionChanges
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -61,6 +68,12 @@ public struct HuiminServices: Sendable {
                                           his: HISClient(settings: channels, transport: transport, clock: clock), clock: clock)
         staff = StaffService(access: accessStore, residents: residentStore, cards: cardStore, tokens: tokens, personal: personal, clock: clock)
         hospitals = HospitalAccess(store: accessStore, personal: personal, clock: clock)
+        bookingStore = BookingStore(database: database)
+        outbox = OutboxStore(database: database)
+        policyStore = PolicyStore(database: database)
+        bookings = BookingService(bookings: bookingStore, residents: residentStore, policies: policyStore, clock: clock)
+        queue = QueueService(bookings: bookingStore, service: bookings, codes: CheckInCode(crypto: crypto), clock: clock)
+        sessions = SessionChanges(bookings: bookingStore, clock: clock)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
                                        verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)
     }

@@ -11,12 +11,7 @@ struct IntegrationRoutes {
     func register(on router: RouterGroup<some RequestContext>) {
         router.get("card-keys") { _, _ in JSONResponse(services.cards.keySet) }
         router.post("cards/verify") { request, context in
-            let body = try await request.body.collect(upTo: 16 * 1024)
-            let bytes = Array(buffer: body)
-            let hospital = try await services.hospitals.authenticate(
-                keyID: request.headers[.huiminKey], timestamp: request.headers[.huiminTimestamp],
-                nonce: request.headers[.huiminNonce], signature: request.headers[.huiminSignature],
-                method: request.method.rawValue, path: request.uri.path, body: bytes)
+            let (hospital, bytes) = try await services.hospital(request, bodyLimit: 16 * 1024)
             let verifyRequest = try JSONBody.decode(CardVerification.Request.self, from: bytes)
             return JSONResponse(try await services.verification.verify(verifyRequest, hospitalCode: hospital))
         }

@@ -26,6 +26,7 @@ public final class AppDatabase: Sendable {
         var m = DatabaseMigrator()
         JobMigrations.register(in: &m)
         ResidentMigrations.register(in: &m)
+        AppointmentMigrations.register(in: &m)
         return m
     }
 

@@ -36,3 +36,13 @@ struct Terminal: Sendable {
                                      headers: headers(path: "/integration/v1/cards/verify", body: body, timestamp: now, nonce: nonce))
     }
 }
+
+extension Terminal {
+    /// Any signed integration call, as the hospital's systems make it.
+    func call(_ client: any TestClientProtocol, _ h: TestHarness, _ method: HTTPRequest.Method, _ path: String,
+              json: String = "") async throws -> APIResult {
+        let now = Int(h.clock.now().timeIntervalSince1970)
+        let signed = headers(method: method.rawValue, path: path, body: json, timestamp: now)
+        return try await client.call(method, path, json: json.isEmpty ? nil : json, headers: signed)
+    }
+}

@@ -1,0 +1,43 @@
+import Database
+import Foundation
+import HuiminCore
+
+/// The rules that decide whether this patient may book this segment, apart from capacity (which
+/// the store enforces in the booking's transaction).
+enum BookingRules {
+    /// 儿科 / 妇产科 and the like: the department's age and sex limits, checked on the visit day.
+    static func checkPatient(sex: String, birthDate: String, context: SlotContext) throws {
+        if let required = context.sex, required != sex {
+            let who = required == "female" ? "women" : "men"
+            throw AppError.rule("sex_restricted", "\(context.departmentName) sees \(who) only.")
+        }
+        guard context.minAge != nil || context.maxAge != nil else { return }
+        guard let age = BusinessCalendar.age(birthDate: birthDate, on: context.day) else { return }
+        if let minAge = context.minAge, age < minAge {
+            throw AppError.rule("age_restricted", "\(context.departmentName) sees patients aged \(minAge) or over.")
+        }
+        if let maxAge = context.maxAge, age > maxAge {
+            throw AppError.rule("age_restricted", "\(context.departmentName) sees patients up to \(maxAge) years old.")
+        }
+    }
+
+    /// Outpatient registration is limited per department and day; other kinds per resource.
+    static func limitKey(_ context: SlotContext) -> String {
+        context.kind == "outpatient" ? context.departmentId : context.resourceId
+    }
+
+    /// Unpaid locks and bookings whose doctor was replaced may be cancelled until the segment
+    /// starts; others until the hospital's deadline.
+    static func cancelDeadline(_ booking: BookingRow, context: SlotContext, policy: BookingPolicy) -> Date {
+        if booking.state == "locked" || booking.substituted { return context.startsAt }
+        return BookingWindow.cancelDeadline(policy: policy, day: booking.day, startsAt: context.startsAt, bookedAt: booking.createdAt)
+    }
+
+    /// The day-before reminder's time, or nil when the booking is made after it.
+    static func reminderTime(day: String, policy: BookingPolicy, now: Date) -> Date? {
+        guard let before = BusinessCalendar.adding(days: -1, to: day),
+              let at = BusinessCalendar.instant(day: before, minutes: ClockTime(policy.reminderTime)?.minutes ?? 18 * 60),
+              at > now else { return nil }
+        return at
+    }
+}

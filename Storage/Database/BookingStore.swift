@@ -1,0 +1,253 @@
+import Foundation
+import GRDB
+import HuiminCore
+
+/// Bookings: the rush-hour write path and its reads. Every state change is one transaction that
+/// also writes its audit entry and its outbox rows.
+///
+/// Oversell cannot happen: a place is taken by a guarded `UPDATE slot SET taken = taken + 1 WHERE
+/// taken < limit` inside the booking's transaction (GRDB serialises writers and begins them
+/// IMMEDIATE, so the check and the insert see the same state), and the schema's CHECK on
+/// `slot.taken` and the partial unique index on live bookings hold even for a second process.
+public final class BookingStore: Sendable {
+    let database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    // MARK: Reads
+
+    public func slotContext(slotID: String) async throws -> SlotContext? {
+        try await database.pool.read { db in try Self.slotContext(db, slotID: slotID) }
+    }
+
+    public func booking(id: String) async throws -> BookingDetail? {
+        try await database.pool.read { db in try Self.detail(db, id: id) }
+    }
+
+    public func bookings(accountID: String, live: Bool?) async throws -> [BookingDetail] {
+        try await database.pool.read { db in
+            var sql = "SELECT * FROM booking WHERE account_id = ?"
+            if let live {
+                let states = BookingRow.liveStates.map { "'\($0)'" }.joined(separator: ",")
+                sql += live ? " AND state IN (\(states))" : " AND state NOT IN (\(states))"
+            }
+            sql += " ORDER BY day DESC, created_at DESC LIMIT 200"
+            return try BookingRow.fetchAll(db, sql: sql, arguments: [accountID]).compactMap { row in
+                try Self.slotContext(db, slotID: row.slotId).map { BookingDetail(booking: row, context: $0) }
+            }
+        }
+    }
+
+    public func booking(accountID: String, idempotencyKey: String) async throws -> BookingRow? {
+        try await database.pool.read { db in
+            try BookingRow.filter(Column("account_id") == accountID && Column("idempotency_key") == idempotencyKey).fetchOne(db)
+        }
+    }
+
+    static func detail(_ db: GRDB.Database, id: String) throws -> BookingDetail? {
+        guard let row = try BookingRow.fetchOne(db, key: id),
+              let context = try slotContext(db, slotID: row.slotId) else { return nil }
+        return BookingDetail(booking: row, context: context)
+    }
+
+    static func slotContext(_ db: GRDB.Database, slotID: String) throws -> SlotContext? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT s.id, s.session_id, s.starts_at, s.ends_at, s.registration_type, s.fee_fen, s.capacity, s.reserved, s.extra, s.taken,
+                   cs.hospital_code, cs.department_id, cs.day, cs.period, cs.status,
+                   d.name AS department_name, d.parent_id, COALESCE(d.min_age, p.min_age) AS min_age,
+                   COALESCE(d.max_age, p.max_age) AS max_age, COALESCE(d.sex, p.sex) AS sex,
+                   r.id AS resource_id, r.name AS resource_name, r.kind, r.doctor_id,
+                   doc.name AS doctor_name, sub.name AS substitute_name
+            FROM slot s
+            JOIN clinic_session cs ON cs.id = s.session_id
+            JOIN department d ON d.id = cs.department_id
+            LEFT JOIN department p ON p.id = d.parent_id
+            JOIN resource r ON r.id = cs.resource_id
+            LEFT JOIN doctor doc ON doc.id = r.doctor_id
+            LEFT JOIN doctor sub ON sub.id = cs.substitute_doctor_id
+            WHERE s.id = ?
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [slotID]) else { return nil }
+        return SlotContext(
+            slotId: row["id"], sessionId: row["session_id"], hospitalCode: row["hospital_code"],
+            departmentId: row["department_id"], departmentName: row["department_name"], parentDepartmentId: row["parent_id"],
+            minAge: row["min_age"], maxAge: row["max_age"], sex: row["sex"], resourceId: row["resource_id"],
+            resourceName: row["resource_name"], kind: row["kind"], doctorId: row["doctor_id"], doctorName: row["doctor_name"],
+            substituteDoctorName: row["substitute_name"], day: row["day"], period: row["period"], sessionStatus: row["status"],
+            startsAt: row["starts_at"], endsAt: row["ends_at"], registrationType: row["registration_type"], feeFen: row["fee_fen"],
+            capacity: row["capacity"], reserved: row["reserved"], extra: row["extra"], taken: row["taken"])
+    }
+
+    // MARK: Booking
+
+    /// A booking the domain has checked against the resident-facing rules; the store re-checks,
+    /// inside the transaction, everything another request could change meanwhile.
+    public struct NewBooking: Sendable {
+        public var id: String
+        public var accountID: String
+        public var memberID: String
+        public var personID: String
+        public var idempotencyKey: String?
+        public var requestDigest: String
+        public var limitKey: String
+        /// Elderly patients may take the places kept for on-site patients.
+        public var usesReserve: Bool
+        /// Nil for a free segment, which is confirmed at once.
+        public var lockExpiresAt: Date?
+        public var maxActiveBookings: Int
+        public var today: String
+
+        public init(id: String, accountID: String, memberID: String, personID: String, idempotencyKey: String?,
+                    requestDigest: String, limitKey: String, usesReserve: Bool, lockExpiresAt: Date?,
+                    maxActiveBookings: Int, today: String) {
+            self.id = id
+            self.accountID = accountID
+            self.memberID = memberID
+            self.personID = personID
+            self.idempotencyKey = idempotencyKey
+            self.requestDigest = requestDigest
+            self.limitKey = limitKey
+            self.usesReserve = usesReserve
+            self.lockExpiresAt = lockExpiresAt
+            self.maxActiveBookings = maxActiveBookings
+            self.today = today
+        }
+    }
+
+    /// Takes a place and records the booking. Returns the booking and whether it is a replay of
+    /// an earlier request with the same idempotency key.
+    public func book(_ new: NewBooking, context: SlotContext, now: Date,
+                     messages: @escaping @Sendable (BookingRow) -> [OutboxMessage]) async throws -> (booking: BookingRow, replayed: Bool) {
+        try await database.pool.write { db in
+            if let key = new.idempotencyKey,
+               let earlier = try BookingRow.filter(Column("account_id") == new.accountID && Column("idempotency_key") == key).fetchOne(db) {
+                guard earlier.requestDigest == new.requestDigest else {
+                    throw AppError.conflict("idempotency_conflict", "This Idempotency-Key was used for a different booking request.")
+                }
+                return (earlier, true)
+            }
+            try Self.releaseExpiredLocks(db, slotID: context.slotId, personID: new.personID, now: now)
+            if let block = try Self.activeBlock(db, personID: new.personID, hospitalCode: context.hospitalCode, now: now) {
+                throw AppError.rule("booking_blocked",
+                    "Online booking at this hospital is blocked until \(BusinessCalendar.day(of: block.endsAt)): \(block.reason). Staff can review an appeal.")
+            }
+            let live = try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT COUNT(*) FROM booking WHERE person_id = ? AND hospital_code = ? AND day >= ?
+                AND state IN ('locked', 'confirmed', 'checked_in', 'called')
+                """), arguments: [new.personID, context.hospitalCode, new.today]) ?? 0
+            if live >= new.maxActiveBookings {
+                throw AppError.rule("booking_limit",
+                    "This patient already has \(live) open bookings here, the most this hospital allows (\(new.maxActiveBookings)).")
+            }
+            if try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT COUNT(*) FROM booking WHERE person_id = ? AND limit_key = ? AND day = ?
+                AND state IN ('locked', 'confirmed', 'checked_in', 'called')
+                """), arguments: [new.personID, new.limitKey, context.day])! > 0 {
+                throw Self.duplicate(context)
+            }
+            try db.cachedStatement(sql: """
+                UPDATE slot SET taken = taken + 1, updated_at = ?
+                WHERE id = ? AND taken < capacity + extra - (CASE WHEN ? THEN 0 ELSE reserved END)
+                AND (SELECT status FROM clinic_session WHERE id = slot.session_id) = 'open'
+                """).execute(arguments: [now, context.slotId, new.usesReserve])
+            guard db.changesCount == 1 else {
+                let status = try String.fetchOne(db, sql: "SELECT status FROM clinic_session WHERE id = ?", arguments: [context.sessionId])
+                if status == "suspended" {
+                    throw AppError.conflict("session_suspended", "This clinic session is suspended (停诊).")
+                }
+                throw AppError.conflict("slot_full", "No places are left in this time segment.")
+            }
+            let number = try Int.fetchOne(db.cachedStatement(sql: """
+                UPDATE clinic_session SET last_number = last_number + 1 WHERE id = ? RETURNING last_number
+                """), arguments: [context.sessionId])!
+            let booking = BookingRow(
+                id: new.id, accountId: new.accountID, memberId: new.memberID, personId: new.personID,
+                hospitalCode: context.hospitalCode, departmentId: context.departmentId, resourceId: context.resourceId,
+                doctorId: context.doctorId, sessionId: context.sessionId, slotId: context.slotId, kind: context.kind,
+                day: context.day, period: context.period, limitKey: new.limitKey,
+                state: new.lockExpiresAt == nil ? "confirmed" : "locked", visitNumber: number, feeFen: context.feeFen,
+                registrationType: context.registrationType, usesReserve: new.usesReserve, lockExpiresAt: new.lockExpiresAt,
+                idempotencyKey: new.idempotencyKey, requestDigest: new.requestDigest, paidTradeNo: nil, cancelReason: nil,
+                lateCancel: false, substituted: false, queueKey: nil, createdAt: now,
+                confirmedAt: new.lockExpiresAt == nil ? now : nil, cancelledAt: nil, checkedInAt: nil, calledAt: nil,
+                completedAt: nil, updatedAt: now)
+            do {
+                try booking.insert(db)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw Self.duplicate(context)
+            }
+            try AccessStore.appendAudit(db, actorKind: "resident", actorID: new.accountID,
+                                        action: booking.state == "locked" ? "booking.lock" : "booking.confirm",
+                                        subjectKind: "booking", subjectID: booking.id,
+                                        detail: "slot=\(context.slotId) number=\(number)", now: now)
+            for message in messages(booking) { try OutboxStore.append(db, message, now: now) }
+            return (booking, false)
+        }
+    }
+
+    private static func duplicate(_ context: SlotContext) -> AppError {
+        context.kind == "outpatient"
+            ? AppError.conflict("duplicate_booking", "This patient already has a booking in \(context.departmentName) on \(context.day).")
+            : AppError.conflict("duplicate_booking", "This patient already has a booking for \(context.resourceName) on \(context.day).")
+    }
+
+    /// Locks past their expiry stop counting the moment they expire: whoever touches the slot or
+    /// the person next releases them, so correctness never waits for the sweeper.
+    static func releaseExpiredLocks(_ db: GRDB.Database, slotID: String, personID: String, now: Date) throws {
+        let ids = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT id FROM booking WHERE slot_id = ? AND state = 'locked' AND lock_expires_at <= ?
+            UNION SELECT id FROM booking WHERE person_id = ? AND state = 'locked' AND lock_expires_at <= ?
+            """), arguments: [slotID, now, personID, now])
+        for id in ids { try expire(db, bookingID: id, now: now) }
+    }
+
+    static func expire(_ db: GRDB.Database, bookingID: String, now: Date) throws {
+        guard let slotID = try String.fetchOne(db.cachedStatement(sql: """
+            UPDATE booking SET state = 'expired', updated_at = ? WHERE id = ? AND state = 'locked' RETURNING slot_id
+            """), arguments: [now, bookingID]) else { return }
+        try db.cachedStatement(sql: "UPDATE slot SET taken = taken - 1, updated_at = ? WHERE id = ?").execute(arguments: [now, slotID])
+        try AccessStore.appendAudit(db, actorKind: "system", actorID: "huimin", action: "booking.expire",
+                                    subjectKind: "booking", subjectID: bookingID, detail: "unpaid lock ran out", now: now)
+    }
+
+    /// The sweeper's half of lock expiry: makes the release of run-out locks permanent in batches.
+    public func expireLocks(now: Date, limit: Int = 500) async throws -> Int {
+        try await database.pool.write { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM booking WHERE state = 'locked' AND lock_expires_at <= ? ORDER BY lock_expires_at LIMIT ?
+                """, arguments: [now, limit])
+            for id in ids { try Self.expire(db, bookingID: id, now: now) }
+            return ids.count
+        }
+    }
+
+    // MARK: Blocks
+
+    public struct Block: Codable, Sendable {
+        public var id: String
+        public var personId: String
+        public var hospitalCode: String
+        public var offences: Int
+        public var reason: String
+        public var startsAt: Date
+        public var endsAt: Date
+        public var liftedAt: Date?
+        public var liftedBy: String?
+        public var liftNote: String?
+    }
+
+    static func activeBlock(_ db: GRDB.Database, personID: String, hospitalCode: String, now: Date) throws -> Block? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT * FROM booking_block WHERE person_id = ? AND hospital_code = ? AND ends_at > ? AND lifted_at IS NULL
+            ORDER BY ends_at DESC LIMIT 1
+            """), arguments: [personID, hospitalCode, now]).map(block)
+    }
+
+    static func block(_ row: Row) -> Block {
+        Block(id: row["id"], personId: row["person_id"], hospitalCode: row["hospital_code"], offences: row["offences"],
+              reason: row["reason"], startsAt: row["starts_at"], endsAt: row["ends_at"], liftedAt: row["lifted_at"],
+              liftedBy: row["lifted_by"], liftNote: row["lift_note"])
+    }
+}

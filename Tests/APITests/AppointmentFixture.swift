@@ -108,7 +108,7 @@ extension Resident {
     func addMember(_ client: any TestClientProtocol, name: String, idNumber: String, relation: String = "child") async throws -> String {
         let added = try await client.call(.post, "/api/v1/family-members", token: token,
                                           json: #"{"name":"\#(name)","idNumber":"\#(idNumber)","relation":"\#(relation)"}"#)
-        #expect(added.status == 201, "\(added.body)")
+        #expect(added.status == 201, "\(added.body) \(idNumber)")
         return try #require(added.object("member")["id"] as? String)
     }
 

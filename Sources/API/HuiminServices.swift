@@ -71,7 +71,7 @@ public struct HuiminServices: Sendable {
         bookingStore = BookingStore(database: database)
         outbox = OutboxStore(database: database)
         policyStore = PolicyStore(database: database)
-        bookings = BookingService(bookings: bookingStore, residents: residentStore, policies: policyStore, clock: clock)
+        bookings = BookingService(bookings: bookingStore, policies: policyStore, clock: clock)
         queue = QueueService(bookings: bookingStore, service: bookings, codes: CheckInCode(crypto: crypto), clock: clock)
         sessions = SessionChanges(bookings: bookingStore, clock: clock)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),

@@ -7,20 +7,19 @@ import HuiminCore
 /// write; everything another request could change is re-checked inside the store's transaction.
 public struct BookingService: Sendable {
     let bookings: BookingStore
-    let residents: ResidentStore
     let policies: PolicyStore
     let clock: any HuiminClock
+    let policyCache = PolicyCache()
 
-    public init(bookings: BookingStore, residents: ResidentStore, policies: PolicyStore, clock: any HuiminClock) {
+    public init(bookings: BookingStore, policies: PolicyStore, clock: any HuiminClock) {
         self.bookings = bookings
-        self.residents = residents
         self.policies = policies
         self.clock = clock
     }
 
     public func policy(hospitalCode: String, departmentID: String?) async throws -> BookingPolicy {
         let layers = try await policies.layers(hospitalCode: hospitalCode, departmentID: departmentID)
-        return try BookingPolicy.effective(hospital: layers.hospital, department: layers.department)
+        return try policyCache.effective(hospital: layers.hospital, department: layers.department)
     }
 
     // MARK: Booking
@@ -30,27 +29,28 @@ public struct BookingService: Sendable {
             throw AppError.invalid("idempotency_key_invalid", "An Idempotency-Key is 1 to 64 characters.")
         }
         let digest = Digest.sha256Hex(Array("\(memberID)\u{1F}\(slotID)".utf8))
+        let inputs = try await bookings.inputs(accountID: accountID, memberID: memberID, slotID: slotID, idempotencyKey: idempotencyKey)
         // A replay must answer with the first result even if the segment has since filled or closed.
-        if let key = idempotencyKey, let earlier = try await bookings.booking(accountID: accountID, idempotencyKey: key) {
+        if let earlier = inputs.earlier {
             guard earlier.requestDigest == digest else {
                 throw AppError.conflict("idempotency_conflict", "This Idempotency-Key was used for a different booking request.")
             }
             return (try await view(id: earlier.id), true)
         }
-        guard let member = try await residents.member(accountID: accountID, memberID: memberID) else {
+        guard let member = inputs.member else {
             throw AppError.notFound("family_member_not_found", "No such family member in this account.")
         }
         guard member.card.status == "active" else {
             throw AppError.rule("card_not_active", "This patient's e-health card is \(member.card.status); booking needs an active card.")
         }
-        guard let context = try await bookings.slotContext(slotID: slotID) else {
+        guard let context = inputs.context else {
             throw AppError.notFound("slot_not_found", "No such time segment.")
         }
         guard context.sessionStatus == "open" else {
             throw AppError.conflict("session_suspended", "This clinic session is suspended (停诊).")
         }
         let now = clock.now()
-        let policy = try await policy(hospitalCode: context.hospitalCode, departmentID: context.departmentId)
+        let policy = try policyCache.effective(hospital: inputs.policy.hospital, department: inputs.policy.department)
         if let closed = BookingWindow.closedReason(policy: policy, now: now, day: context.day,
                                                    period: Period(rawValue: context.period) ?? .morning, startsAt: context.startsAt) {
             throw closed

@@ -11,9 +11,36 @@ import HuiminCore
 /// `slot.taken` and the partial unique index on live bookings hold even for a second process.
 public final class BookingStore: Sendable {
     let database: AppDatabase
+    let commits: GroupCommit
 
     public init(database: AppDatabase) {
         self.database = database
+        commits = GroupCommit(pool: database.pool)
+    }
+
+    /// Everything a booking request needs to read, in one snapshot: the earlier booking with the
+    /// same idempotency key, the family member, the segment and the hospital's policy layers.
+    public struct BookingInputs: Sendable {
+        public var earlier: BookingRow?
+        public var member: MemberView?
+        public var context: SlotContext?
+        public var policy: PolicyStore.Layers
+    }
+
+    public func inputs(accountID: String, memberID: String, slotID: String, idempotencyKey: String?) async throws -> BookingInputs {
+        try await database.pool.read { db in
+            let earlier = try idempotencyKey.flatMap { key in
+                try BookingRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE account_id = ? AND idempotency_key = ?"),
+                                        arguments: [accountID, key])
+            }
+            let member = try FamilyMemberRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM family_member WHERE id = ? AND account_id = ?"),
+                                                      arguments: [memberID, accountID])
+                .map { try ResidentStore.view(db, member: $0) }
+            let context = try Self.slotContext(db, slotID: slotID)
+            let policy = try context.map { try PolicyStore.layers(db, hospitalCode: $0.hospitalCode, departmentID: $0.departmentId) }
+                ?? PolicyStore.Layers()
+            return BookingInputs(earlier: earlier, member: member, context: context, policy: policy)
+        }
     }
 
     // MARK: Reads
@@ -120,7 +147,7 @@ public final class BookingStore: Sendable {
     /// an earlier request with the same idempotency key.
     public func book(_ new: NewBooking, context: SlotContext, now: Date,
                      messages: @escaping @Sendable (BookingRow) -> [OutboxMessage]) async throws -> (booking: BookingRow, replayed: Bool) {
-        try await database.pool.write { db in
+        try await commits.write { db in
             if let key = new.idempotencyKey,
                let earlier = try BookingRow.filter(Column("account_id") == new.accountID && Column("idempotency_key") == key).fetchOne(db) {
                 guard earlier.requestDigest == new.requestDigest else {

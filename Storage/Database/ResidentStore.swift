@@ -217,7 +217,7 @@ public final class ResidentStore: Sendable {
         }
     }
 
-    private static func view(_ db: GRDB.Database, member: FamilyMemberRow) throws -> MemberView {
+    static func view(_ db: GRDB.Database, member: FamilyMemberRow) throws -> MemberView {
         guard let person = try PersonRow.fetchOne(db, key: member.personId),
               let card = try HealthCardRow.filter(Column("person_id") == member.personId).fetchOne(db) else {
             throw AppError.internalError

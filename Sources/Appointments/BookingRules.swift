@@ -21,9 +21,15 @@ enum BookingRules {
         }
     }
 
-    /// Outpatient registration is limited per department and day; other kinds per resource.
-    static func limitKey(_ context: SlotContext) -> String {
-        context.kind == "outpatient" ? context.departmentId : context.resourceId
+    /// What one patient may hold at once, by the resource's kind: outpatient registration one per
+    /// department and day (一天同一科室限约1次); an exam, lab draw or check-up package one per
+    /// resource and day; a bed one at a time at the hospital, whatever the day (入院预约).
+    static func limit(_ context: SlotContext) -> (key: String, anyDay: Bool) {
+        switch context.kind {
+        case "outpatient": (context.departmentId, false)
+        case "bed": ("bed:" + context.hospitalCode, true)
+        default: (context.resourceId, false)
+        }
     }
 
     /// Unpaid locks and bookings whose doctor was replaced may be cancelled until the segment

@@ -57,9 +57,10 @@ public struct BookingService: Sendable {
         }
         try BookingRules.checkPatient(sex: member.person.sex, birthDate: member.person.birthDate, context: context)
         let age = BusinessCalendar.age(birthDate: member.person.birthDate, on: context.day) ?? 0
+        let limit = BookingRules.limit(context)
         let new = BookingStore.NewBooking(
             id: TypedID.make("bkg"), accountID: accountID, memberID: memberID, personID: member.person.id,
-            idempotencyKey: idempotencyKey, requestDigest: digest, limitKey: BookingRules.limitKey(context),
+            idempotencyKey: idempotencyKey, requestDigest: digest, limitKey: limit.key, limitAnyDay: limit.anyDay,
             usesReserve: age >= policy.elderlyAge,
             lockExpiresAt: context.feeFen > 0 ? now.addingTimeInterval(TimeInterval(policy.lockMinutes * 60)) : nil,
             maxActiveBookings: policy.maxActiveBookings, today: BusinessCalendar.day(of: now))

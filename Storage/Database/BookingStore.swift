@@ -119,6 +119,8 @@ public final class BookingStore: Sendable {
         public var idempotencyKey: String?
         public var requestDigest: String
         public var limitKey: String
+        /// The limit holds across days (a bed), not per day.
+        public var limitAnyDay: Bool
         /// Elderly patients may take the places kept for on-site patients.
         public var usesReserve: Bool
         /// Nil for a free segment, which is confirmed at once.
@@ -127,7 +129,7 @@ public final class BookingStore: Sendable {
         public var today: String
 
         public init(id: String, accountID: String, memberID: String, personID: String, idempotencyKey: String?,
-                    requestDigest: String, limitKey: String, usesReserve: Bool, lockExpiresAt: Date?,
+                    requestDigest: String, limitKey: String, limitAnyDay: Bool = false, usesReserve: Bool, lockExpiresAt: Date?,
                     maxActiveBookings: Int, today: String) {
             self.id = id
             self.accountID = accountID
@@ -136,6 +138,7 @@ public final class BookingStore: Sendable {
             self.idempotencyKey = idempotencyKey
             self.requestDigest = requestDigest
             self.limitKey = limitKey
+            self.limitAnyDay = limitAnyDay
             self.usesReserve = usesReserve
             self.lockExpiresAt = lockExpiresAt
             self.maxActiveBookings = maxActiveBookings
@@ -169,9 +172,9 @@ public final class BookingStore: Sendable {
                     "This patient already has \(live) open bookings here, the most this hospital allows (\(new.maxActiveBookings)).")
             }
             if try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT COUNT(*) FROM booking WHERE person_id = ? AND limit_key = ? AND day = ?
+                SELECT COUNT(*) FROM booking WHERE person_id = ? AND limit_key = ? AND (day = ? OR ?)
                 AND state IN ('locked', 'confirmed', 'checked_in', 'called')
-                """), arguments: [new.personID, new.limitKey, context.day])! > 0 {
+                """), arguments: [new.personID, new.limitKey, context.day, new.limitAnyDay])! > 0 {
                 throw Self.duplicate(context)
             }
             try db.cachedStatement(sql: """
@@ -215,9 +218,14 @@ public final class BookingStore: Sendable {
     }
 
     private static func duplicate(_ context: SlotContext) -> AppError {
-        context.kind == "outpatient"
-            ? AppError.conflict("duplicate_booking", "This patient already has a booking in \(context.departmentName) on \(context.day).")
-            : AppError.conflict("duplicate_booking", "This patient already has a booking for \(context.resourceName) on \(context.day).")
+        switch context.kind {
+        case "outpatient":
+            AppError.conflict("duplicate_booking", "This patient already has a booking in \(context.departmentName) on \(context.day).")
+        case "bed":
+            AppError.conflict("duplicate_booking", "This patient already has a bed booked at this hospital.")
+        default:
+            AppError.conflict("duplicate_booking", "This patient already has a booking for \(context.resourceName) on \(context.day).")
+        }
     }
 
     /// Locks past their expiry stop counting the moment they expire: whoever touches the slot or

@@ -263,4 +263,22 @@ import Testing
             }
         }
     }
+
+    @Test func theResourceKindDecidesWhatAPatientMayHold() async throws {
+        try await TestHarness.with { h in
+            h.clock.set(F.dayBefore10am)
+            let ct = try await F.clinic(h, department: "FS", departmentName: "放射科", kind: "exam")
+            let mri = try await F.clinic(h, department: "FS", departmentName: "放射科", kind: "exam")
+            let ward = try await F.clinic(h, department: "NK", departmentName: "内科病区", kind: "bed")
+            let laterWard = try await F.clinic(h, department: "NK", departmentName: "内科病区", kind: "bed", day: "2026-12-03")
+            try await h.test { client in
+                let resident = try await Resident.register(h, client)
+                #expect(try await resident.book(client, slot: ct.slotIDs[0]).status == 201)
+                #expect(try await resident.book(client, slot: mri.slotIDs[0]).status == 201, "two different exams in one department")
+                #expect(try await resident.book(client, slot: ward.slotIDs[0]).status == 201)
+                let second = try await resident.book(client, slot: laterWard.slotIDs[0])
+                #expect(second.errorCode == "duplicate_booking", "one bed at a time, whatever the day")
+            }
+        }
+    }
 }

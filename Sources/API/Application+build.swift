@@ -13,7 +13,8 @@ public func buildApplication(services: HuiminServices, logger: Logger) -> some A
                              serverName: "huimin"),
         logger: logger)
     app.addServices(BackgroundWork(name: "job-runner") { await services.jobRunner.run() },
-                    BackgroundWork(name: "card-usage-log") { await services.usageLog.run() })
+                    BackgroundWork(name: "card-usage-log") { await services.usageLog.run() },
+                    BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() })
     return app
 }
 
@@ -36,6 +37,10 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     BookingRoutes(services: services).register(on: api)
     BookingIntegrationRoutes(services: services).register(on: router.group("integration/v1"))
     SessionStaffRoutes(services: services).register(on: api.group("staff"))
+    AppointmentStaffRoutes(services: services).register(on: api.group("staff"))
+    CatalogRoutes(services: services).register(on: api)
+    CatalogIntegrationRoutes(services: services).register(on: router.group("integration/v1"))
+    CatalogStaffRoutes(services: services).register(on: api.group("staff"))
     return router
 }
 

@@ -34,6 +34,12 @@ public struct HuiminServices: Sendable {
     public let bookings: BookingService
     public let queue: QueueService
     public let sessions: SessionChanges
+    public let noShows: NoShowService
+    public let appointmentStats: AppointmentStatistics
+    public let appointmentSweeper: AppointmentSweeper
+    public let catalog: CatalogService
+    public let schedules: ScheduleService
+    public let policies: PolicyService
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -74,6 +80,14 @@ public struct HuiminServices: Sendable {
         bookings = BookingService(bookings: bookingStore, policies: policyStore, clock: clock)
         queue = QueueService(bookings: bookingStore, service: bookings, codes: CheckInCode(crypto: crypto), clock: clock)
         sessions = SessionChanges(bookings: bookingStore, clock: clock)
+        noShows = NoShowService(bookings: bookingStore, residents: residentStore, service: bookings, clock: clock)
+        appointmentStats = AppointmentStatistics(bookings: bookingStore)
+        appointmentSweeper = AppointmentSweeper(bookings: bookings, noShows: noShows, logger: logger)
+        let catalogStore = CatalogStore(database: database)
+        let scheduleStore = ScheduleStore(database: database)
+        policies = PolicyService(policies: policyStore, catalog: catalogStore, clock: clock)
+        catalog = CatalogService(catalog: catalogStore, schedules: scheduleStore, policies: policies, clock: clock)
+        schedules = ScheduleService(schedules: scheduleStore, clock: clock)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
                                        verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)
     }

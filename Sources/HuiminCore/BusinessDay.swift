@@ -5,11 +5,13 @@ import Foundation
 public enum BusinessCalendar {
     public static let timeZone = TimeZone(identifier: "Asia/Shanghai")!
 
-    public static var calendar: Calendar {
+    /// Made once: building a Calendar (and its ICU state) costs more than the whole date sum
+    /// it is used for, and bookings do several such sums per request.
+    public static let calendar: Calendar = {
         var c = Calendar(identifier: .gregorian)
         c.timeZone = timeZone
         return c
-    }
+    }()
 
     /// `YYYY-MM-DD` of the business day that contains `date`.
     public static func day(of date: Date) -> String {

@@ -68,8 +68,10 @@ public struct AccountService: Sendable {
 
     /// The account behind a bearer token, or the reason it is refused.
     public func authenticate(token: String) async throws -> (account: AccountRow, sessionID: String) {
-        let session = try await SessionGate.open(token: token, kind: "resident", tokens: tokens, store: store, now: clock.now())
-        guard let account = try await store.account(id: session.subjectId) else {
+        guard let id = tokens.sessionID(from: token, kind: "resident") else { throw SessionGate.invalid }
+        let found = try await store.residentSession(id: id)
+        let session = try SessionGate.check(found?.session, kind: "resident", now: clock.now())
+        guard let account = found?.account else {
             throw AppError.unauthorized("token_invalid", "The session's account no longer exists.")
         }
         return (account, session.id)
@@ -90,11 +92,15 @@ public struct AccountService: Sendable {
 
 /// The checks every bearer token passes, for residents and staff alike.
 enum SessionGate {
+    static let invalid = AppError.unauthorized("token_invalid", "The bearer token is not valid.")
+
     static func open(token: String, kind: String, tokens: SessionTokens, store: ResidentStore, now: Date) async throws -> SessionRow {
-        guard let id = tokens.sessionID(from: token, kind: kind),
-              let session = try await store.session(id: id), session.kind == kind else {
-            throw AppError.unauthorized("token_invalid", "The bearer token is not valid.")
-        }
+        guard let id = tokens.sessionID(from: token, kind: kind) else { throw invalid }
+        return try check(try await store.session(id: id), kind: kind, now: now)
+    }
+
+    static func check(_ session: SessionRow?, kind: String, now: Date) throws -> SessionRow {
+        guard let session, session.kind == kind else { throw invalid }
         if session.revokedAt != nil {
             throw AppError.unauthorized("token_revoked", "This session was logged out; log in again.")
         }

@@ -7,6 +7,6 @@ struct HuiminSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "huimin-sim",
         abstract: "Drive Huimin's mini-program flows from a terminal, by menu or by script.",
-        subcommands: [InteractiveCommand.self, RunCommand.self, ScriptHelpCommand.self],
+        subcommands: [InteractiveCommand.self, RunCommand.self, ScriptHelpCommand.self, LoadCommand.self],
         defaultSubcommand: InteractiveCommand.self)
 }

@@ -140,14 +140,14 @@ public final class AccessStore: Sendable {
     /// Appends inside the caller's transaction, chaining SHA-256 over the previous entry's hash.
     static func appendAudit(_ db: GRDB.Database, actorKind: String, actorID: String, action: String,
                             subjectKind: String, subjectID: String, detail: String, now: Date) throws {
-        let prev = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") ?? "genesis"
+        let prev = try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")) ?? "genesis"
         let at = ISO8601.string(now)
         let material = [prev, at, actorKind, actorID, action, subjectKind, subjectID, detail].joined(separator: "\u{1F}")
         let hash = Digest.sha256Hex(Array(material.utf8))
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO audit_log (at, actor_kind, actor_id, action, subject_kind, subject_id, detail, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [at, actorKind, actorID, action, subjectKind, subjectID, detail, prev, hash])
+            """).execute(arguments: [at, actorKind, actorID, action, subjectKind, subjectID, detail, prev, hash])
     }
 
     public func auditLog(subjectID: String?, limit: Int) async throws -> [AuditEntry] {

@@ -25,6 +25,9 @@ extension BookingStore {
                 try Self.expire(db, bookingID: bookingID, now: now)
                 return .lockExpired
             }
+            if booking.state == "expired" {
+                return .lockExpired  // whether the sweeper or this call released it, the money goes back
+            }
             guard booking.state == "locked" else {
                 throw AppError.conflict("booking_not_payable", "This booking is \(booking.state) and takes no payment.")
             }

@@ -152,7 +152,8 @@ public final class BookingStore: Sendable {
                      messages: @escaping @Sendable (BookingRow) -> [OutboxMessage]) async throws -> (booking: BookingRow, replayed: Bool) {
         try await commits.write { db in
             if let key = new.idempotencyKey,
-               let earlier = try BookingRow.filter(Column("account_id") == new.accountID && Column("idempotency_key") == key).fetchOne(db) {
+               let earlier = try BookingRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE account_id = ? AND idempotency_key = ?"),
+                                                     arguments: [new.accountID, key]) {
                 guard earlier.requestDigest == new.requestDigest else {
                     throw AppError.conflict("idempotency_conflict", "This Idempotency-Key was used for a different booking request.")
                 }
@@ -204,7 +205,7 @@ public final class BookingStore: Sendable {
                 confirmedAt: new.lockExpiresAt == nil ? now : nil, cancelledAt: nil, checkedInAt: nil, calledAt: nil,
                 completedAt: nil, updatedAt: now)
             do {
-                try booking.insert(db)
+                try Self.insert(db, booking)
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                 throw Self.duplicate(context)
             }
@@ -215,6 +216,20 @@ public final class BookingStore: Sendable {
             for message in messages(booking) { try OutboxStore.append(db, message, now: now) }
             return (booking, false)
         }
+    }
+
+    /// A plain cached INSERT: the record layer's Codable encoding with key conversion costs more
+    /// than the rest of the booking's SQL.
+    private static func insert(_ db: GRDB.Database, _ b: BookingRow) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO booking (id, account_id, member_id, person_id, hospital_code, department_id, resource_id, doctor_id,
+                session_id, slot_id, kind, day, period, limit_key, state, visit_number, fee_fen, registration_type, uses_reserve,
+                lock_expires_at, idempotency_key, request_digest, created_at, confirmed_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [b.id, b.accountId, b.memberId, b.personId, b.hospitalCode, b.departmentId, b.resourceId,
+                                     b.doctorId, b.sessionId, b.slotId, b.kind, b.day, b.period, b.limitKey, b.state, b.visitNumber,
+                                     b.feeFen, b.registrationType, b.usesReserve, b.lockExpiresAt, b.idempotencyKey,
+                                     b.requestDigest, b.createdAt, b.confirmedAt, b.updatedAt])
     }
 
     private static func duplicate(_ context: SlotContext) -> AppError {

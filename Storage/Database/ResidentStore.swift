@@ -41,6 +41,26 @@ public final class ResidentStore: Sendable {
         try await database.pool.read { db in try SessionRow.fetchOne(db, key: id) }
     }
 
+    /// A resident's session with its account in one read: every resident request starts here.
+    public func residentSession(id: String) async throws -> (session: SessionRow, account: AccountRow?)? {
+        try await database.pool.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT s.kind, s.subject_id, s.created_at, s.expires_at, s.revoked_at,
+                       a.id AS account_id, a.channel, a.app_id, a.channel_user_id, a.created_at AS account_created_at, a.last_login_at
+                FROM session s LEFT JOIN account a ON a.id = s.subject_id WHERE s.id = ?
+                """)
+            guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
+            var session = SessionRow(id: id, kind: row["kind"], subjectId: row["subject_id"], createdAt: row["created_at"],
+                                     expiresAt: row["expires_at"])
+            session.revokedAt = row["revoked_at"]
+            let account = (row["account_id"] as String?).map { accountID in
+                AccountRow(id: accountID, channel: row["channel"], appId: row["app_id"], channelUserId: row["channel_user_id"],
+                           createdAt: row["account_created_at"], lastLoginAt: row["last_login_at"])
+            }
+            return (session, account)
+        }
+    }
+
     public func revokeSession(id: String, now: Date) async throws {
         try await database.pool.write { db in
             try db.execute(sql: "UPDATE session SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
@@ -217,11 +237,20 @@ public final class ResidentStore: Sendable {
         }
     }
 
+    /// One cached join, decoded by hand: booking requests call this thousands of times a second.
     static func view(_ db: GRDB.Database, member: FamilyMemberRow) throws -> MemberView {
-        guard let person = try PersonRow.fetchOne(db, key: member.personId),
-              let card = try HealthCardRow.filter(Column("person_id") == member.personId).fetchOne(db) else {
-            throw AppError.internalError
-        }
+        let statement = try db.cachedStatement(sql: """
+            SELECT p.id_number_index, p.id_number_sealed, p.name_sealed, p.phone_index, p.phone_sealed, p.sex, p.birth_date,
+                   p.created_at, p.updated_at, c.card_id, c.issuer, c.status, c.created_at AS card_created_at
+            FROM person p JOIN health_card c ON c.person_id = p.id WHERE p.id = ?
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [member.personId]) else { throw AppError.internalError }
+        var person = PersonRow(id: member.personId, idNumberIndex: row["id_number_index"], idNumberSealed: row["id_number_sealed"],
+                               nameSealed: row["name_sealed"], phoneIndex: row["phone_index"], phoneSealed: row["phone_sealed"],
+                               sex: row["sex"], birthDate: row["birth_date"], createdAt: row["created_at"])
+        person.updatedAt = row["updated_at"]
+        let card = HealthCardRow(cardId: row["card_id"], personId: member.personId, issuer: row["issuer"], status: row["status"],
+                                 createdAt: row["card_created_at"])
         return MemberView(member: member, person: person, card: card)
     }
 

@@ -91,7 +91,7 @@ import Testing
                 let late = try await terminal.call(client, h, .post, "/integration/v1/bookings/\(lateID)/payment",
                                                    json: #"{"tradeNo":"W1","amountFen":1000,"channel":"window"}"#)
                 #expect(late.status == 409)
-                #expect(late.errorCode == "booking_not_payable")
+                #expect(late.errorCode == "lock_expired", "released by the next booking; the payer is refunded")
                 let shown = try await client.call(.get, "/api/v1/bookings/\(lateID)", token: first.token)
                 #expect(shown.object("booking")["state"] as? String == "expired")
             }

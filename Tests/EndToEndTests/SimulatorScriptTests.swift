@@ -4,17 +4,24 @@ import Testing
 /// The flows a tester runs, end to end: a real `huimin serve` process (sandbox on), a hospital key
 /// made with `huimin admin`, and the simulator's scripts from `assets/sim/` run against it.
 @Suite(.serialized) struct SimulatorScriptTests {
-    @Test(arguments: ["register-and-verify.sim", "family.sim", "static-code.sim", "patient-cards.sim", "sandbox-faults.sim"])
+    @Test(arguments: ["register-and-verify.sim", "family.sim", "static-code.sim", "patient-cards.sim", "sandbox-faults.sim",
+                      "book-and-cancel.sim", "check-in-and-queue.sim", "suspension.sim"])
     func scriptPassesAgainstARealServer(script: String) async throws {
         let server = try ServerProcess()
         try await server.start()
         let key = try server.run("huimin", ["admin", "hospital-add", "--code", "H0001", "--name", "市第一人民医院"])
         #expect(key.status == 0, "\(key.output)")
         let issued = try JSONSerialization.jsonObject(with: Data(key.output.utf8)) as? [String: String] ?? [:]
+        // Appointment scripts check the outbox through the staff API.
+        let password = "sim-\(UUID().uuidString)"
+        let staff = try server.run("huimin", ["admin", "staff-add", "--username", "simstaff", "--role", "admin"],
+                                   environment: ["HUIMIN_STAFF_PASSWORD": password])
+        #expect(staff.status == 0, "\(staff.output)")
 
         let sim = try server.run("huimin-sim", [
             "run", "--server", server.serverURL, "--sandbox", server.sandboxURL,
             "--api-key", issued["apiKey"] ?? "", "--api-secret", issued["apiSecret"] ?? "",
+            "--var", "staff_user=simstaff", "--var", "staff_password=\(password)",
             "assets/sim/\(script)",
         ])
         #expect(sim.status == 0, "transcript:\n\(sim.output)\nserver log:\n\(server.log().suffix(3000))")

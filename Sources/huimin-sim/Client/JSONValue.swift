@@ -20,7 +20,9 @@ enum JSONValue: Sendable, Equatable {
 
     /// Looks a value up by a dotted path: `member.id`, `members[0].id` (or `members.0.id`),
     /// and `length` for the size of an array, object or string (`members.length`).
-    /// An empty path (or `$`) is the whole document.
+    /// `[field=value]` picks the first array element whose field reads `value`, as in
+    /// `messages[event=queue.near_turn].urgent`: server lists have no fixed order a script can
+    /// count on. An empty path (or `$`) is the whole document.
     func at(_ path: String) -> JSONValue? {
         var current = self
         for segment in Self.segments(of: path) {
@@ -30,10 +32,25 @@ enum JSONValue: Sendable, Equatable {
         return current
     }
 
+    /// Splits on dots, except inside brackets: a filter's value may hold dots
+    /// (`[event=appointment.booked]`).
     static func segments(of path: String) -> [String] {
-        let trimmed = path.hasPrefix("$") ? String(path.dropFirst()) : path
-        return trimmed.replacingOccurrences(of: "[", with: ".").replacingOccurrences(of: "]", with: "")
-            .split(separator: ".").map(String.init)
+        let trimmed = path.hasPrefix("$") ? path.dropFirst() : Substring(path)
+        var segments: [String] = []
+        var current = ""
+        var inBrackets = false
+        for character in trimmed {
+            switch (character, inBrackets) {
+            case ("]", true), ("[", false), (".", false):
+                if !current.isEmpty || character == "]" { segments.append(current) }
+                current = ""
+                inBrackets = character == "["
+            default:
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { segments.append(current) }
+        return segments
     }
 
     private func child(_ segment: String) -> JSONValue? {
@@ -43,6 +60,11 @@ enum JSONValue: Sendable, Equatable {
             return segment == "length" ? .number(Double(fields.count)) : nil
         case .array(let items):
             if segment == "length" { return .number(Double(items.count)) }
+            if let equals = segment.firstIndex(of: "=") {
+                let field = String(segment[..<equals])
+                let wanted = segment[segment.index(after: equals)...]
+                return items.first { $0.at(field)?.text == String(wanted) }
+            }
             guard let index = Int(segment) else { return nil }
             let position = index < 0 ? items.count + index : index
             return items.indices.contains(position) ? items[position] : nil

@@ -13,6 +13,8 @@ final class SimConnection {
     let transcript: Transcript
     /// The resident session from the last successful login.
     var token: String?
+    /// A staff session (`staff-login`), kept apart so a script can act as both in turn.
+    var staffToken: String?
     /// Per phone, the sandbox SMS message this session read last, so the next read waits for a
     /// newer one instead of returning a stale code.
     var lastReadSMS: [String: JSONValue?] = [:]
@@ -35,16 +37,23 @@ final class SimConnection {
                        headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [])
     }
 
-    /// An integration-API call signed with the terminal's API key.
-    func integration(_ method: String, _ path: String, _ body: JSONValue) async throws -> SimResponse {
+    /// An integration-API call signed with the terminal's API key. A call without a body (GET)
+    /// signs the empty body.
+    func integration(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> SimResponse {
         guard let signer else {
             throw SimFailure("no hospital terminal key: pass --api-key and --api-secret (or HUIMIN_SIM_API_KEY / HUIMIN_SIM_API_SECRET)")
         }
-        let bytes = body.bytes
+        let bytes = body?.bytes ?? []
         let pathOnly = String(path.prefix { $0 != "?" })
         let signed = signer.headers(method: method, path: pathOnly, body: bytes,
                                     timestamp: Int(Date().timeIntervalSince1970), nonce: UUID().uuidString.lowercased())
-        return try await send(method, path, body: bytes, to: .server, headers: signed)
+        return try await send(method, path, body: body == nil ? nil : bytes, to: .server, headers: signed)
+    }
+
+    /// A staff-API call with the staff session from `staff-login`.
+    func staff(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> SimResponse {
+        guard let staffToken else { throw SimFailure("no staff session: run staff-login first") }
+        return try await send(method, path, body: body?.bytes, to: .server, headers: [("Authorization", "Bearer \(staffToken)")])
     }
 
     func sandbox(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> SimResponse {

@@ -5,7 +5,7 @@ import ArgumentParser
 struct InteractiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interactive",
-        abstract: "Numbered menus: log in, register, manage family, show the card QR, verify as a terminal.")
+        abstract: "Numbered menus: log in, register, manage family, show the card QR, verify as a terminal, book and check in.")
 
     @OptionGroup var connection: ConnectionOptions
 

@@ -20,6 +20,9 @@ final class InteractiveSession {
             ("E-health card and QR code", { try await self.cardMenu() }),
             ("Hospital patient cards", { try await self.patientCardMenu() }),
             ("Act as a hospital terminal: verify a QR payload", { try await self.verifyAsTerminal() }),
+            ("Book an appointment (browse or search)", { try await self.browseAndBook() }),
+            ("My bookings: cancel, check in, queue", { try await self.myBookings() }),
+            ("Act as the hospital: schedules, suspension, queue calls", { try await self.clinicMenu() }),
             ("Sandbox faults", { try await self.faultMenu() }),
             ("Log out", { try await self.logOut() }),
         ]

@@ -56,7 +56,9 @@ enum Expectation: Sendable, Equatable {
         case .error(let code):
             let seen = response.errorCode == code ? "" : ", got \(response.errorCode.map { _ in response.errorLine } ?? "HTTP \(response.status)")"
             return (response.errorCode == code && !response.isSuccess, "error \(code) (HTTP \(response.status))\(seen)")
-        case .json(let path, let check):
+        case .json(let rawPath, let check):
+            // A path may name a variable too: `bookings[id=${booking}].state`.
+            let path = try Interpolation.expand(rawPath, variables)
             let actual = response.json?.at(path)
             switch check {
             case .exists:

@@ -97,11 +97,12 @@ struct ScriptActions {
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
             return Outcome()
         default:
+            if let outcome = try await performAppointment(statement, arguments, options) { return outcome }
             throw SimFailure("\(statement.command) cannot run here")
         }
     }
 
-    private func saving(_ response: SimResponse, _ path: String) -> Outcome {
+    func saving(_ response: SimResponse, _ path: String) -> Outcome {
         Outcome(response: response, value: response.isSuccess ? response.json?.at(path)?.text : nil)
     }
 

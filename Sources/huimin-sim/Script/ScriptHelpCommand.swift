@@ -21,6 +21,7 @@ struct ScriptHelpCommand: ParsableCommand {
               expect error sms_code_invalid
               expect json member.idNumber == "1101**********002X"   (== != < <= > >= contains matches)
               expect json members.length == 2
+              expect json messages[event=queue.near_turn].urgent == true   ([field=value] picks the first match)
               expect json self exists | expect json self missing     (missing: absent or null)
             An API error that the next line does not `expect` counts as a failure.
             """)

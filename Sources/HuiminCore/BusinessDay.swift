@@ -2,11 +2,15 @@ import Foundation
 
 /// Business calendar days (appointment dates, bill dates) are Asia/Shanghai calendar days,
 /// whatever the server's own time zone is.
+///
+/// China has kept UTC+8 without daylight saving since 1991, so day arithmetic here is plain
+/// integer arithmetic on that offset: Foundation's calendar (ICU underneath) costs microseconds a
+/// call, and a booking needs a dozen such sums. A test checks these against `calendar` across
+/// decades so the shortcut cannot drift from the zone's real rules.
 public enum BusinessCalendar {
     public static let timeZone = TimeZone(identifier: "Asia/Shanghai")!
+    static let offset: Int64 = 8 * 3600
 
-    /// Made once: building a Calendar (and its ICU state) costs more than the whole date sum
-    /// it is used for, and bookings do several such sums per request.
     public static let calendar: Calendar = {
         var c = Calendar(identifier: .gregorian)
         c.timeZone = timeZone
@@ -15,45 +19,53 @@ public enum BusinessCalendar {
 
     /// `YYYY-MM-DD` of the business day that contains `date`.
     public static func day(of date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        let (y, m, d) = civil(fromDays: dayNumber(of: date))
+        return format(y, m, d)
     }
 
     /// The components of a `YYYY-MM-DD` day, or nil when it is not a real calendar day.
     public static func parse(_ day: String) -> (year: Int, month: Int, day: Int)? {
-        let parts = day.split(separator: "-", omittingEmptySubsequences: false)
-        guard day.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              let date = calendar.date(from: DateComponents(year: y, month: m, day: d)),
-              Self.day(of: date) == day else { return nil }
+        let u = Array(day.utf8)
+        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard (48...57).contains(u[i]) else { return nil }
+                n = n * 10 + Int(u[i] - 48)
+            }
+            return n
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
+              (1...12).contains(m), d >= 1, d <= daysInMonth(y, m) else { return nil }
         return (y, m, d)
     }
 
     public static func isDay(_ text: String) -> Bool { parse(text) != nil }
 
-    /// The instant `minutes` after midnight of `day` in Asia/Shanghai (China keeps no DST, but
-    /// this resolves the wall-clock time in the zone rather than adding an offset).
+    /// The instant `minutes` after midnight of `day` in Asia/Shanghai.
     public static func instant(day: String, minutes: Int) -> Date? {
         guard let (y, m, d) = parse(day) else { return nil }
-        return calendar.date(from: DateComponents(year: y, month: m, day: d, hour: minutes / 60, minute: minutes % 60))
+        let seconds = days(fromCivil: y, m, d) * 86_400 + Int64(minutes) * 60 - offset
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
     /// Minutes since the business day's midnight at `date`.
     public static func minuteOfDay(_ date: Date) -> Int {
-        let c = calendar.dateComponents([.hour, .minute], from: date)
-        return c.hour! * 60 + c.minute!
+        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + offset
+        return Int(((local % 86_400) + 86_400) % 86_400 / 60)
     }
 
     /// `day` moved by `days` calendar days.
     public static func adding(days: Int, to day: String) -> String? {
-        guard let start = instant(day: day, minutes: 12 * 60),
-              let moved = calendar.date(byAdding: .day, value: days, to: start) else { return nil }
-        return Self.day(of: moved)
+        guard let (y, m, d) = parse(day) else { return nil }
+        let (ny, nm, nd) = civil(fromDays: Self.days(fromCivil: y, m, d) + Int64(days))
+        return format(ny, nm, nd)
     }
 
     /// Whole calendar days from `from` to `to` (negative when `to` is earlier).
     public static func daysBetween(_ from: String, _ to: String) -> Int? {
-        guard let a = instant(day: from, minutes: 12 * 60), let b = instant(day: to, minutes: 12 * 60) else { return nil }
-        return calendar.dateComponents([.day], from: a, to: b).day
+        guard let a = parse(from), let b = parse(to) else { return nil }
+        return Int(days(fromCivil: b.year, b.month, b.day) - days(fromCivil: a.year, a.month, a.day))
     }
 
     /// Full years of age on `day` for someone born on `birthDate` (both `YYYY-MM-DD`).
@@ -62,5 +74,51 @@ public enum BusinessCalendar {
         var years = d.year - b.year
         if (d.month, d.day) < (b.month, b.day) { years -= 1 }
         return years
+    }
+
+    // MARK: Proleptic Gregorian day numbers (days since 1970-01-01), after H. Hinnant.
+
+    static func dayNumber(of date: Date) -> Int64 {
+        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + offset
+        return local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+    }
+
+    static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64((month + 9) % 12)
+        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays z: Int64) -> (Int, Int, Int) {
+        let z = z + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
+    }
+
+    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    private static func format(_ y: Int, _ m: Int, _ d: Int) -> String {
+        var out = [UInt8](repeating: 48, count: 10)
+        var year = y
+        for i in stride(from: 3, through: 0, by: -1) { out[i] = UInt8(48 + year % 10); year /= 10 }
+        out[4] = UInt8(ascii: "-"); out[5] = UInt8(48 + m / 10); out[6] = UInt8(48 + m % 10)
+        out[7] = UInt8(ascii: "-"); out[8] = UInt8(48 + d / 10); out[9] = UInt8(48 + d % 10)
+        return String(decoding: out, as: UTF8.self)
     }
 }

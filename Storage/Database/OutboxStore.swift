@@ -27,7 +27,7 @@ public final class OutboxStore: Sendable {
     /// Appends inside the caller's transaction. A message whose dedupe key is already queued is
     /// dropped, so a retried sweep cannot queue a second reminder.
     static func append(_ db: GRDB.Database, _ message: OutboxMessage, now: Date) throws {
-        let payload = String(decoding: try JSONEncoder.sorted.encode(message.payload), as: UTF8.self)
+        let payload = flatJSON(message.payload)
         let statement = try db.cachedStatement(sql: """
             INSERT INTO outbox (id, event, account_id, person_id, subject_kind, subject_id, urgent, payload, dedupe_key,
                                 not_before, created_at)
@@ -69,10 +69,31 @@ public final class OutboxStore: Sendable {
     }
 }
 
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
+/// A flat string-to-string object as JSON with sorted keys. Written by hand because every booking
+/// queues two of these and JSONEncoder costs more than the rest of the row.
+func flatJSON(_ object: [String: String]) -> String {
+    var out = "{"
+    for (n, key) in object.keys.sorted().enumerated() {
+        if n > 0 { out += "," }
+        appendJSONString(key, to: &out)
+        out += ":"
+        appendJSONString(object[key]!, to: &out)
     }
+    return out + "}"
+}
+
+private func appendJSONString(_ text: String, to out: inout String) {
+    out += "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    out += "\""
 }

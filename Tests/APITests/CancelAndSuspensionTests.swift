@@ -95,7 +95,7 @@ import Testing
                     json: #"{"resourceCode":"\#(clinic.resourceCode)","day":"\#(F.day)","period":"evening","reason":"医生外出"}"#)
                 #expect(unknown.errorCode == "session_not_found")
                 let suspended = try await terminal.call(client, h, .post, "/integration/v1/sessions/suspend",
-                    json: #"{"resourceCode":"\#(clinic.resourceCode)","day":"\#(F.day)","period":"morning","reason":"医生外出会诊"}"#)
+                    json: #"{"resourceCode":"\#(clinic.resourceCode)","day":"\#(F.day)","period":"morning","reason":"医生外出会诊\\ \"急诊\"\n"}"#)
                 #expect(suspended.status == 200, "\(suspended.body)")
                 #expect(suspended["bookingsAffected"] as? Int == 2)
 
@@ -106,7 +106,7 @@ import Testing
                 #expect(try await h.services.bookingStore.refundRequest(bookingID: freeID) == nil)
                 let notices = try await h.services.outbox.entries(sessionID: clinic.sessionID).filter { $0.event == "appointment.suspended" }
                 #expect(notices.count == 2)
-                #expect(notices.allSatisfy { $0.urgent && $0.payload["reason"] == "医生外出会诊" })
+                #expect(notices.allSatisfy { $0.urgent && $0.payload["reason"] == #"医生外出会诊\ "急诊""# })
 
                 let after = try await resident.book(client, slot: clinic.slotIDs[1])
                 #expect(after.status == 409)

@@ -2,7 +2,8 @@ import Foundation
 import HuiminCore
 import Logging
 
-/// The appointments worker: makes expired locks' release permanent and marks no-shows. Runs in
+/// The appointments worker: makes expired locks' release permanent, marks no-shows and queues
+/// the day-before reminders. Runs in
 /// `huimin serve` and in `huimin worker`; both at once is safe because every change it makes is a
 /// guarded UPDATE that a second process finds already done.
 public struct AppointmentSweeper: Sendable {
@@ -22,6 +23,7 @@ public struct AppointmentSweeper: Sendable {
         public var expiredLocks = 0
         public var noShows = 0
         public var blocks = 0
+        public var reminders = 0
     }
 
     /// One sweep. Tests call this directly after moving the clock.
@@ -36,6 +38,7 @@ public struct AppointmentSweeper: Sendable {
         let swept = try await noShows.sweep()
         pass.noShows = swept.noShows
         pass.blocks = swept.blocks
+        pass.reminders = try await bookings.queueReminders()
         if swept.skipped > 0 {
             logger.warning("no-show sweep skipped bookings whose policy could not be read", metadata: ["skipped": "\(swept.skipped)"])
         }
@@ -59,7 +62,7 @@ public struct AppointmentSweeper: Sendable {
                 let pass = try await pass()
                 if pass != Pass() {
                     logger.info("appointment sweep", metadata: [
-                        "expiredLocks": "\(pass.expiredLocks)", "noShows": "\(pass.noShows)", "blocks": "\(pass.blocks)",
+                        "expiredLocks": "\(pass.expiredLocks)", "noShows": "\(pass.noShows)", "blocks": "\(pass.blocks)", "reminders": "\(pass.reminders)",
                     ])
                 }
             } catch {

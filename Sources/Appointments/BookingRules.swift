@@ -39,11 +39,9 @@ enum BookingRules {
         return BookingWindow.cancelDeadline(policy: policy, day: booking.day, startsAt: context.startsAt, bookedAt: booking.createdAt)
     }
 
-    /// The day-before reminder's time, or nil when the booking is made after it.
-    static func reminderTime(day: String, policy: BookingPolicy, now: Date) -> Date? {
-        guard let before = BusinessCalendar.adding(days: -1, to: day),
-              let at = BusinessCalendar.instant(day: before, minutes: ClockTime(policy.reminderTime)?.minutes ?? 18 * 60),
-              at > now else { return nil }
-        return at
+    /// When the day-before reminder for a visit on `day` goes out.
+    static func reminderTime(day: String, policy: BookingPolicy) -> Date {
+        let before = BusinessCalendar.adding(days: -1, to: day) ?? day
+        return BusinessCalendar.instant(day: before, minutes: ClockTime(policy.reminderTime)?.minutes ?? 18 * 60) ?? .distantPast
     }
 }

@@ -59,24 +59,20 @@ public struct BookingService: Sendable {
         let age = BusinessCalendar.age(birthDate: member.person.birthDate, on: context.day) ?? 0
         let limit = BookingRules.limit(context)
         let new = BookingStore.NewBooking(
-            id: TypedID.make("bkg"), accountID: accountID, memberID: memberID, personID: member.person.id,
+            id: TypedID.ordered("bkg", at: now), accountID: accountID, memberID: memberID, personID: member.person.id,
             idempotencyKey: idempotencyKey, requestDigest: digest, limitKey: limit.key, limitAnyDay: limit.anyDay,
             usesReserve: age >= policy.elderlyAge,
             lockExpiresAt: context.feeFen > 0 ? now.addingTimeInterval(TimeInterval(policy.lockMinutes * 60)) : nil,
             maxActiveBookings: policy.maxActiveBookings, today: BusinessCalendar.day(of: now))
         let (row, replayed) = try await bookings.book(new, context: context, now: now) { booking in
-            booking.state == "confirmed" ? Self.confirmationMessages(booking, context, policy: policy, now: now) : []
+            booking.state == "confirmed" ? Self.confirmationMessages(booking, context) : []
         }
         return (BookingView(BookingDetail(booking: row, context: context), policy: policy), replayed)
     }
 
-    /// "Booked" now, and the reminder for the day before.
-    static func confirmationMessages(_ booking: BookingRow, _ context: SlotContext, policy: BookingPolicy, now: Date) -> [OutboxMessage] {
-        var messages = [OutboxMessage.booking("appointment.booked", booking, context, dedupeKey: "booked:\(booking.id)")]
-        if let at = BookingRules.reminderTime(day: booking.day, policy: policy, now: now) {
-            messages.append(.booking("appointment.reminder", booking, context, dedupeKey: "reminder:\(booking.id)", notBefore: at))
-        }
-        return messages
+    /// "Booked"; the day-before reminder comes from the sweeper (`queueReminders`).
+    static func confirmationMessages(_ booking: BookingRow, _ context: SlotContext) -> [OutboxMessage] {
+        [OutboxMessage.booking("appointment.booked", booking, context, dedupeKey: "booked:\(booking.id)")]
     }
 
     // MARK: Reading
@@ -164,7 +160,7 @@ public struct BookingService: Sendable {
         let context = detail.context
         let outcome = try await bookings.confirmPayment(bookingID: bookingID, tradeNo: tradeNo, amountFen: amountFen, actor: actor,
                                                         now: now) { booking in
-            Self.confirmationMessages(booking, context, policy: policy, now: now)
+            Self.confirmationMessages(booking, context)
         }
         switch outcome {
         case .confirmed(let row):
@@ -175,6 +171,28 @@ public struct BookingService: Sendable {
     }
 
     // MARK: Sweeping
+
+    /// Queues tomorrow's reminders once each hospital's (or department's) reminder time has come.
+    public func queueReminders() async throws -> Int {
+        let now = clock.now()
+        guard let tomorrow = BusinessCalendar.adding(days: 1, to: BusinessCalendar.day(of: now)) else { return 0 }
+        var queued = 0
+        while true {
+            let candidates = try await bookings.reminderCandidates(day: tomorrow)
+            var due: [String] = []
+            var policies: [String: BookingPolicy] = [:]
+            for candidate in candidates {
+                let key = candidate.hospitalCode + "/" + candidate.departmentID
+                if policies[key] == nil {
+                    policies[key] = try await policy(hospitalCode: candidate.hospitalCode, departmentID: candidate.departmentID)
+                }
+                if BookingRules.reminderTime(day: tomorrow, policy: policies[key]!) <= now { due.append(candidate.bookingID) }
+            }
+            queued += try await bookings.queueReminders(bookingIDs: due, now: now)
+            // A full page with nothing due means the rest waits for a later reminder time.
+            if candidates.count < 1000 || due.isEmpty { return queued }
+        }
+    }
 
     /// Makes expired locks' release permanent. Bookings never depend on this running on time.
     public func expireLocks() async throws -> Int {

@@ -93,7 +93,7 @@ public enum BusinessCalendar {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civil(fromDays z: Int64) -> (Int, Int, Int) {
+    public static func civil(fromDays z: Int64) -> (Int, Int, Int) {
         let z = z + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -33,9 +33,12 @@ public final class BookingStore: Sendable {
                 try BookingRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE account_id = ? AND idempotency_key = ?"),
                                         arguments: [accountID, key])
             }
-            let member = try FamilyMemberRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM family_member WHERE id = ? AND account_id = ?"),
-                                                      arguments: [memberID, accountID])
-                .map { try ResidentStore.view(db, member: $0) }
+            let member = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT relation, is_default, phone_index, phone_sealed, created_at, person_id FROM family_member WHERE id = ? AND account_id = ?
+                """), arguments: [memberID, accountID]).map { row in
+                try ResidentStore.view(db, member: FamilyMemberRow(id: memberID, accountId: accountID, personId: row[5], relation: row[0],
+                                                                   isDefault: row[1], phoneIndex: row[2], phoneSealed: row[3], createdAt: row[4]))
+            }
             let context = try Self.slotContext(db, slotID: slotID)
             let policy = try context.map { try PolicyStore.layers(db, hospitalCode: $0.hospitalCode, departmentID: $0.departmentId) }
                 ?? PolicyStore.Layers()
@@ -97,14 +100,13 @@ public final class BookingStore: Sendable {
             WHERE s.id = ?
             """)
         guard let row = try Row.fetchOne(statement, arguments: [slotID]) else { return nil }
+        // By position: name look-ups fold case on every call, and this runs for every booking and browse.
         return SlotContext(
-            slotId: row["id"], sessionId: row["session_id"], hospitalCode: row["hospital_code"],
-            departmentId: row["department_id"], departmentName: row["department_name"], parentDepartmentId: row["parent_id"],
-            minAge: row["min_age"], maxAge: row["max_age"], sex: row["sex"], resourceId: row["resource_id"],
-            resourceName: row["resource_name"], kind: row["kind"], doctorId: row["doctor_id"], doctorName: row["doctor_name"],
-            substituteDoctorName: row["substitute_name"], day: row["day"], period: row["period"], sessionStatus: row["status"],
-            startsAt: row["starts_at"], endsAt: row["ends_at"], registrationType: row["registration_type"], feeFen: row["fee_fen"],
-            capacity: row["capacity"], reserved: row["reserved"], extra: row["extra"], taken: row["taken"])
+            slotId: row[0], sessionId: row[1], hospitalCode: row[10], departmentId: row[11], departmentName: row[15],
+            parentDepartmentId: row[16], minAge: row[17], maxAge: row[18], sex: row[19], resourceId: row[20],
+            resourceName: row[21], kind: row[22], doctorId: row[23], doctorName: row[24], substituteDoctorName: row[25],
+            day: row[12], period: row[13], sessionStatus: row[14], startsAt: row[2], endsAt: row[3], registrationType: row[4],
+            feeFen: row[5], capacity: row[6], reserved: row[7], extra: row[8], taken: row[9])
     }
 
     // MARK: Booking
@@ -172,17 +174,19 @@ public final class BookingStore: Sendable {
                 throw AppError.rule("booking_limit",
                     "This patient already has \(live) open bookings here, the most this hospital allows (\(new.maxActiveBookings)).")
             }
-            if try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT COUNT(*) FROM booking WHERE person_id = ? AND limit_key = ? AND (day = ? OR ?)
+            // Per-day limits are the unique index's job (caught at the INSERT below); only a limit
+            // across days needs looking up.
+            if new.limitAnyDay, try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT COUNT(*) FROM booking WHERE person_id = ? AND limit_key = ?
                 AND state IN ('locked', 'confirmed', 'checked_in', 'called')
-                """), arguments: [new.personID, new.limitKey, context.day, new.limitAnyDay])! > 0 {
+                """), arguments: [new.personID, new.limitKey])! > 0 {
                 throw Self.duplicate(context)
             }
             try db.cachedStatement(sql: """
                 UPDATE slot SET taken = taken + 1, updated_at = ?
                 WHERE id = ? AND taken < capacity + extra - (CASE WHEN ? THEN 0 ELSE reserved END)
                 AND (SELECT status FROM clinic_session WHERE id = slot.session_id) = 'open'
-                """).execute(arguments: [now, context.slotId, new.usesReserve])
+                """).execute(arguments: [now.sqlText, context.slotId, new.usesReserve])
             guard db.changesCount == 1 else {
                 let status = try String.fetchOne(db, sql: "SELECT status FROM clinic_session WHERE id = ?", arguments: [context.sessionId])
                 if status == "suspended" {
@@ -228,8 +232,8 @@ public final class BookingStore: Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [b.id, b.accountId, b.memberId, b.personId, b.hospitalCode, b.departmentId, b.resourceId,
                                      b.doctorId, b.sessionId, b.slotId, b.kind, b.day, b.period, b.limitKey, b.state, b.visitNumber,
-                                     b.feeFen, b.registrationType, b.usesReserve, b.lockExpiresAt, b.idempotencyKey,
-                                     b.requestDigest, b.createdAt, b.confirmedAt, b.updatedAt])
+                                     b.feeFen, b.registrationType, b.usesReserve, b.lockExpiresAt?.sqlText, b.idempotencyKey,
+                                     b.requestDigest, b.createdAt.sqlText, b.confirmedAt?.sqlText, b.updatedAt.sqlText])
     }
 
     private static func duplicate(_ context: SlotContext) -> AppError {
@@ -248,16 +252,16 @@ public final class BookingStore: Sendable {
     static func releaseExpiredLocks(_ db: GRDB.Database, slotID: String, personID: String, now: Date) throws {
         let ids = try String.fetchAll(db.cachedStatement(sql: """
             SELECT id FROM booking WHERE slot_id = ? AND state = 'locked' AND lock_expires_at <= ?
-            UNION SELECT id FROM booking WHERE person_id = ? AND state = 'locked' AND lock_expires_at <= ?
-            """), arguments: [slotID, now, personID, now])
-        for id in ids { try expire(db, bookingID: id, now: now) }
+            UNION ALL SELECT id FROM booking WHERE person_id = ? AND state = 'locked' AND lock_expires_at <= ?
+            """), arguments: [slotID, now.sqlText, personID, now.sqlText])
+        for id in ids { try expire(db, bookingID: id, now: now) }  // a repeat (slot and person both matched) finds nothing to do
     }
 
     static func expire(_ db: GRDB.Database, bookingID: String, now: Date) throws {
         guard let slotID = try String.fetchOne(db.cachedStatement(sql: """
             UPDATE booking SET state = 'expired', updated_at = ? WHERE id = ? AND state = 'locked' RETURNING slot_id
-            """), arguments: [now, bookingID]) else { return }
-        try db.cachedStatement(sql: "UPDATE slot SET taken = taken - 1, updated_at = ? WHERE id = ?").execute(arguments: [now, slotID])
+            """), arguments: [now.sqlText, bookingID]) else { return }
+        try db.cachedStatement(sql: "UPDATE slot SET taken = taken - 1, updated_at = ? WHERE id = ?").execute(arguments: [now.sqlText, slotID])
         try AccessStore.appendAudit(db, actorKind: "system", actorID: "huimin", action: "booking.expire",
                                     subjectKind: "booking", subjectID: bookingID, detail: "unpaid lock ran out", now: now)
     }
@@ -292,7 +296,7 @@ public final class BookingStore: Sendable {
         try Row.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM booking_block WHERE person_id = ? AND hospital_code = ? AND ends_at > ? AND lifted_at IS NULL
             ORDER BY ends_at DESC LIMIT 1
-            """), arguments: [personID, hospitalCode, now]).map(block)
+            """), arguments: [personID, hospitalCode, now.sqlText]).map(block)
     }
 
     static func block(_ row: Row) -> Block {

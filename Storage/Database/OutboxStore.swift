@@ -33,9 +33,9 @@ public final class OutboxStore: Sendable {
                                 not_before, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
             """)
-        try statement.execute(arguments: [TypedID.make("msg"), message.event, message.accountID, message.personID,
+        try statement.execute(arguments: [TypedID.ordered("msg", at: now), message.event, message.accountID, message.personID,
                                           message.subjectKind, message.subjectID, message.urgent, payload, message.dedupeKey,
-                                          message.notBefore ?? now, now])
+                                          (message.notBefore ?? now).sqlText, now.sqlText])
     }
 
     /// Withdraws a message not yet sent (a reminder for a booking since cancelled).

@@ -50,12 +50,10 @@ public final class ResidentStore: Sendable {
                 FROM session s LEFT JOIN account a ON a.id = s.subject_id WHERE s.id = ?
                 """)
             guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
-            var session = SessionRow(id: id, kind: row["kind"], subjectId: row["subject_id"], createdAt: row["created_at"],
-                                     expiresAt: row["expires_at"])
-            session.revokedAt = row["revoked_at"]
-            let account = (row["account_id"] as String?).map { accountID in
-                AccountRow(id: accountID, channel: row["channel"], appId: row["app_id"], channelUserId: row["channel_user_id"],
-                           createdAt: row["account_created_at"], lastLoginAt: row["last_login_at"])
+            var session = SessionRow(id: id, kind: row[0], subjectId: row[1], createdAt: row[2], expiresAt: row[3])
+            session.revokedAt = row[4]
+            let account = (row[5] as String?).map { accountID in
+                AccountRow(id: accountID, channel: row[6], appId: row[7], channelUserId: row[8], createdAt: row[9], lastLoginAt: row[10])
             }
             return (session, account)
         }
@@ -237,7 +235,8 @@ public final class ResidentStore: Sendable {
         }
     }
 
-    /// One cached join, decoded by hand: booking requests call this thousands of times a second.
+    /// One cached join, decoded by hand and by position: booking requests call this thousands of
+    /// times a second.
     static func view(_ db: GRDB.Database, member: FamilyMemberRow) throws -> MemberView {
         let statement = try db.cachedStatement(sql: """
             SELECT p.id_number_index, p.id_number_sealed, p.name_sealed, p.phone_index, p.phone_sealed, p.sex, p.birth_date,
@@ -245,12 +244,10 @@ public final class ResidentStore: Sendable {
             FROM person p JOIN health_card c ON c.person_id = p.id WHERE p.id = ?
             """)
         guard let row = try Row.fetchOne(statement, arguments: [member.personId]) else { throw AppError.internalError }
-        var person = PersonRow(id: member.personId, idNumberIndex: row["id_number_index"], idNumberSealed: row["id_number_sealed"],
-                               nameSealed: row["name_sealed"], phoneIndex: row["phone_index"], phoneSealed: row["phone_sealed"],
-                               sex: row["sex"], birthDate: row["birth_date"], createdAt: row["created_at"])
-        person.updatedAt = row["updated_at"]
-        let card = HealthCardRow(cardId: row["card_id"], personId: member.personId, issuer: row["issuer"], status: row["status"],
-                                 createdAt: row["card_created_at"])
+        var person = PersonRow(id: member.personId, idNumberIndex: row[0], idNumberSealed: row[1], nameSealed: row[2],
+                               phoneIndex: row[3], phoneSealed: row[4], sex: row[5], birthDate: row[6], createdAt: row[7])
+        person.updatedAt = row[8]
+        let card = HealthCardRow(cardId: row[9], personId: member.personId, issuer: row[10], status: row[11], createdAt: row[12])
         return MemberView(member: member, person: person, card: card)
     }
 

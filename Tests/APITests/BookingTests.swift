@@ -1,4 +1,5 @@
 import Appointments
+import Database
 import Foundation
 import GRDB
 import HuiminCore
@@ -27,7 +28,7 @@ import Testing
                 #expect(booking["departmentName"] as? String == "内科")
                 let id = try #require(booking["id"] as? String)
                 let events = try await h.services.outbox.entries(subjectID: id).map(\.event)
-                #expect(events == ["appointment.booked", "appointment.reminder"])
+                #expect(events == ["appointment.booked"])
                 #expect(try await F.taken(h, slot: clinic.slotIDs[0]) == 1)
 
                 let listed = try await client.call(.get, "/api/v1/bookings?state=live", token: resident.token)
@@ -64,7 +65,7 @@ import Testing
                 let again = try await terminal.call(client, h, .post, "/integration/v1/bookings/\(id)/payment",
                                                     json: #"{"tradeNo":"W202612010001","amountFen":5000,"channel":"window"}"#)
                 #expect(again.status == 200, "a repeated payment report changes nothing")
-                #expect(try await h.services.outbox.entries(subjectID: id).map(\.event) == ["appointment.booked", "appointment.reminder"])
+                #expect(try await h.services.outbox.entries(subjectID: id).map(\.event) == ["appointment.booked"])
             }
         }
     }
@@ -278,6 +279,33 @@ import Testing
                 #expect(try await resident.book(client, slot: ward.slotIDs[0]).status == 201)
                 let second = try await resident.book(client, slot: laterWard.slotIDs[0])
                 #expect(second.errorCode == "duplicate_booking", "one bed at a time, whatever the day")
+            }
+        }
+    }
+
+    @Test func theDayBeforeReminderGoesOnceAtTheHospitalsReminderTime() async throws {
+        try await TestHarness.with { h in
+            h.clock.set(F.dayBefore10am)
+            let clinic = try await F.clinic(h, segments: [.init(start: "08:00", end: "08:30", capacity: 5)])
+            try await F.policy(h, #"{"reminderTime": "19:30"}"#)
+            try await h.test { client in
+                let resident = try await Resident.register(h, client)
+                let child = try await resident.addMember(client, name: "张小", idNumber: TestIDNumber.make(birth: "20160101", male: true))
+                let kept = try #require(try await resident.book(client, slot: clinic.slotIDs[0]).object("booking")["id"] as? String)
+                let dropped = try #require(try await resident.book(client, member: child, slot: clinic.slotIDs[0]).object("booking")["id"] as? String)
+                _ = try await client.call(.post, "/api/v1/bookings/\(dropped)/cancel", token: resident.token)
+                func reminders(_ id: String) async throws -> [OutboxStore.Entry] {
+                    try await h.services.outbox.entries(subjectID: id).filter { $0.event == "appointment.reminder" }
+                }
+                h.clock.set(F.at(day: "2026-11-30", "19:29"))
+                #expect(try await h.services.appointmentSweeper.pass().reminders == 0)
+                h.clock.set(F.at(day: "2026-11-30", "19:30"))
+                #expect(try await h.services.appointmentSweeper.pass().reminders == 1)
+                #expect(try await h.services.appointmentSweeper.pass().reminders == 0, "once")
+                let reminder = try #require(try await reminders(kept).first)
+                #expect(reminder.payload["visitNumber"] == "1")
+                #expect(reminder.payload["day"] == F.day)
+                #expect(try await reminders(dropped).isEmpty, "a cancelled booking is not reminded")
             }
         }
     }

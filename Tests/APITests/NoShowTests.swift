@@ -60,7 +60,7 @@ import Testing
                 let admin = try await NoShowKit.staffToken(h, client, "admin1", role: "admin")
                 let messages = try await client.call(.get, "/api/v1/staff/outbox?subject=\(missed)", token: admin)
                 #expect(messages.status == 200, "\(messages.body)")
-                #expect(NoShowKit.events(messages) == ["appointment.booked", "appointment.reminder", "appointment.no_show"])
+                #expect(NoShowKit.events(messages) == ["appointment.booked", "appointment.no_show"])
                 let session = try await client.call(.get, "/api/v1/staff/outbox?subject=\(clinic.sessionID)", token: admin)
                 #expect(NoShowKit.events(session).filter { $0 == "appointment.no_show" }.count == 1)
                 #expect(NoShowKit.events(session).filter { $0 == "appointment.booked" }.count == 2)

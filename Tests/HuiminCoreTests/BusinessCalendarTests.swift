@@ -38,3 +38,17 @@ import Testing
         #expect(BusinessCalendar.instant(day: "2026-12-01", minutes: 7 * 60) == ISO8601.date("2026-11-30T23:00:00.000Z"))
     }
 }
+
+@Suite struct ISO8601TextTests {
+    /// The hand-written form must read back as the same instant, to the millisecond.
+    @Test func roundTripsThroughFoundationsParser() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let date = Date(timeIntervalSince1970: (Double.random(in: 0..<4_102_444_800, using: &generator) * 1000).rounded() / 1000)
+            let text = ISO8601.string(date)
+            #expect(text.count == 24 && text.hasSuffix("Z"))
+            #expect(ISO8601.date(text).map { abs($0.timeIntervalSince(date)) < 0.0005 } == true, "\(text)")
+        }
+        #expect(ISO8601.string(Date(timeIntervalSince1970: 1_795_000_000.25)) == "2026-11-18T11:06:40.250Z")
+    }
+}

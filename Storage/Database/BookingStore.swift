@@ -161,15 +161,14 @@ public final class BookingStore: Sendable {
                 }
                 return (earlier, true)
             }
-            try Self.releaseExpiredLocks(db, slotID: context.slotId, personID: new.personID, now: now)
             if let block = try Self.activeBlock(db, personID: new.personID, hospitalCode: context.hospitalCode, now: now) {
                 throw AppError.rule("booking_blocked",
                     "Online booking at this hospital is blocked until \(BusinessCalendar.day(of: block.endsAt)): \(block.reason). Staff can review an appeal.")
             }
             let live = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT COUNT(*) FROM booking WHERE person_id = ? AND hospital_code = ? AND day >= ?
-                AND state IN ('locked', 'confirmed', 'checked_in', 'called')
-                """), arguments: [new.personID, context.hospitalCode, new.today]) ?? 0
+                AND state IN ('locked', 'confirmed', 'checked_in', 'called') AND NOT (state = 'locked' AND lock_expires_at <= ?)
+                """), arguments: [new.personID, context.hospitalCode, new.today, now.sqlText]) ?? 0
             if live >= new.maxActiveBookings {
                 throw AppError.rule("booking_limit",
                     "This patient already has \(live) open bookings here, the most this hospital allows (\(new.maxActiveBookings)).")
@@ -178,16 +177,21 @@ public final class BookingStore: Sendable {
             // across days needs looking up.
             if new.limitAnyDay, try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT COUNT(*) FROM booking WHERE person_id = ? AND limit_key = ?
-                AND state IN ('locked', 'confirmed', 'checked_in', 'called')
-                """), arguments: [new.personID, new.limitKey])! > 0 {
+                AND state IN ('locked', 'confirmed', 'checked_in', 'called') AND NOT (state = 'locked' AND lock_expires_at <= ?)
+                """), arguments: [new.personID, new.limitKey, now.sqlText])! > 0 {
                 throw Self.duplicate(context)
             }
-            try db.cachedStatement(sql: """
-                UPDATE slot SET taken = taken + 1, updated_at = ?
-                WHERE id = ? AND taken < capacity + extra - (CASE WHEN ? THEN 0 ELSE reserved END)
-                AND (SELECT status FROM clinic_session WHERE id = slot.session_id) = 'open'
-                """).execute(arguments: [now.sqlText, context.slotId, new.usesReserve])
-            guard db.changesCount == 1 else {
+            // Run-out locks still count in `taken` until released; release them only when they are
+            // what stands in the way, so the usual booking pays nothing for them.
+            func takePlace() throws -> Bool {
+                try db.cachedStatement(sql: """
+                    UPDATE slot SET taken = taken + 1, updated_at = ?
+                    WHERE id = ? AND taken < capacity + extra - (CASE WHEN ? THEN 0 ELSE reserved END)
+                    AND (SELECT status FROM clinic_session WHERE id = slot.session_id) = 'open'
+                    """).execute(arguments: [now.sqlText, context.slotId, new.usesReserve])
+                return db.changesCount == 1
+            }
+            guard try takePlace() || (try Self.releaseExpiredLocks(db, slotID: context.slotId, now: now) > 0 && takePlace()) else {
                 let status = try String.fetchOne(db, sql: "SELECT status FROM clinic_session WHERE id = ?", arguments: [context.sessionId])
                 if status == "suspended" {
                     throw AppError.conflict("session_suspended", "This clinic session is suspended (停诊).")
@@ -211,7 +215,13 @@ public final class BookingStore: Sendable {
             do {
                 try Self.insert(db, booking)
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                throw Self.duplicate(context)
+                // The patient's own run-out lock for the same day may hold the index entry.
+                guard try Self.releaseExpiredLocks(db, personID: new.personID, now: now) > 0 else { throw Self.duplicate(context) }
+                do {
+                    try Self.insert(db, booking)
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                    throw Self.duplicate(context)
+                }
             }
             try AccessStore.appendAudit(db, actorKind: "resident", actorID: new.accountID,
                                         action: booking.state == "locked" ? "booking.lock" : "booking.confirm",
@@ -247,14 +257,22 @@ public final class BookingStore: Sendable {
         }
     }
 
-    /// Locks past their expiry stop counting the moment they expire: whoever touches the slot or
-    /// the person next releases them, so correctness never waits for the sweeper.
-    static func releaseExpiredLocks(_ db: GRDB.Database, slotID: String, personID: String, now: Date) throws {
+    /// Locks past their expiry stop counting the moment they expire: a booking that finds one in
+    /// its way releases it, so correctness never waits for the sweeper. Returns how many it released.
+    static func releaseExpiredLocks(_ db: GRDB.Database, slotID: String, now: Date) throws -> Int {
         let ids = try String.fetchAll(db.cachedStatement(sql: """
             SELECT id FROM booking WHERE slot_id = ? AND state = 'locked' AND lock_expires_at <= ?
-            UNION ALL SELECT id FROM booking WHERE person_id = ? AND state = 'locked' AND lock_expires_at <= ?
-            """), arguments: [slotID, now.sqlText, personID, now.sqlText])
-        for id in ids { try expire(db, bookingID: id, now: now) }  // a repeat (slot and person both matched) finds nothing to do
+            """), arguments: [slotID, now.sqlText])
+        for id in ids { try expire(db, bookingID: id, now: now) }
+        return ids.count
+    }
+
+    static func releaseExpiredLocks(_ db: GRDB.Database, personID: String, now: Date) throws -> Int {
+        let ids = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT id FROM booking WHERE person_id = ? AND state = 'locked' AND lock_expires_at <= ?
+            """), arguments: [personID, now.sqlText])
+        for id in ids { try expire(db, bookingID: id, now: now) }
+        return ids.count
     }
 
     static func expire(_ db: GRDB.Database, bookingID: String, now: Date) throws {

@@ -131,7 +131,7 @@ public final class ScheduleStore: Sendable {
                 throw Self.strands(session, Self.label(row), held, "keep at least \(held) places")
             }
             if sameTerms, row["capacity"] as Int == segment.capacity, row["reserved"] as Int == reserved { continue }
-            if segment.capacity + extra < row["taken"] as Int { try Self.releaseExpiredLocks(db, slotID: id, now: now) }
+            if segment.capacity + extra < row["taken"] as Int { _ = try BookingStore.releaseExpiredLocks(db, slotID: id, now: now) }
             try db.execute(sql: """
                 UPDATE slot SET ends_at = ?, registration_type = ?, fee_fen = ?, capacity = ?, reserved = ?, updated_at = ? WHERE id = ?
                 """, arguments: [segment.endsAt, segment.registrationType, segment.feeFen, segment.capacity, reserved, now, id])
@@ -147,7 +147,7 @@ public final class ScheduleStore: Sendable {
                 try db.execute(sql: "DELETE FROM slot WHERE id = ?", arguments: [id])
                 changed = true
             } else if row["capacity"] as Int != 0 || row["extra"] as Int != 0 || row["taken"] as Int != 0 {
-                try Self.releaseExpiredLocks(db, slotID: id, now: now)
+                _ = try BookingStore.releaseExpiredLocks(db, slotID: id, now: now)
                 try db.execute(sql: "UPDATE slot SET capacity = 0, reserved = 0, extra = 0, updated_at = ? WHERE id = ?", arguments: [now, id])
                 changed = true
             }
@@ -169,13 +169,5 @@ public final class ScheduleStore: Sendable {
     private static func strands(_ session: PublishedSession, _ segment: String, _ held: Int, _ must: String) -> AppError {
         AppError.conflict("schedule_strands_bookings",
             "Segment \(segment) of \(session.label) holds \(held) booking(s), so it must \(must); suspend the session to cancel them.")
-    }
-
-    /// Unpaid locks past their expiry give their places back before the places shrink.
-    private static func releaseExpiredLocks(_ db: GRDB.Database, slotID: String, now: Date) throws {
-        for id in try String.fetchAll(db, sql: "SELECT id FROM booking WHERE slot_id = ? AND state = 'locked' AND lock_expires_at <= ?",
-                                      arguments: [slotID, now]) {
-            try BookingStore.expire(db, bookingID: id, now: now)
-        }
     }
 }

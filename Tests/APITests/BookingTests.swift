@@ -309,4 +309,23 @@ import Testing
             }
         }
     }
+
+    @Test func aPatientsOwnRunOutLockNeverBlocksTheirNextBooking() async throws {
+        try await TestHarness.with { h in
+            h.clock.set(F.dayBefore10am)
+            let clinic = try await F.clinic(h, segments: [.init(start: "08:00", end: "08:30", capacity: 5, feeFen: 1000),
+                                                          .init(start: "08:30", end: "09:00", capacity: 5, feeFen: 1000)])
+            try await F.policy(h, #"{"maxActiveBookings": 1}"#)
+            try await h.test { client in
+                let resident = try await Resident.register(h, client)
+                let first = try #require(try await resident.book(client, slot: clinic.slotIDs[0]).object("booking")["id"] as? String)
+                #expect(try await resident.book(client, slot: clinic.slotIDs[1]).errorCode == "booking_limit")
+                h.clock.advance(by: 15 * 60 + 1)
+                let again = try await resident.book(client, slot: clinic.slotIDs[1])
+                #expect(again.status == 201, "same department and day, limit 1: the run-out lock is out of the way \(again.body)")
+                #expect(try await client.call(.get, "/api/v1/bookings/\(first)", token: resident.token).object("booking")["state"] as? String == "expired")
+                #expect(try await F.taken(h, slot: clinic.slotIDs[0]) == 0)
+            }
+        }
+    }
 }

@@ -128,6 +128,9 @@ import Testing
                 let blank = try await client.call(.post, "/api/v1/staff/blocks/\(blockID)/lift", token: admin, json: #"{"note":"  "}"#)
                 #expect(blank.status == 400)
                 #expect(blank.errorCode == "note_missing")
+                let long = try await client.call(.post, "/api/v1/staff/blocks/\(blockID)/lift", token: admin,
+                                                 json: #"{"note":"\#(String(repeating: "长", count: 501))"}"#)
+                #expect(long.errorCode == "note_too_long")
                 let unknown = try await client.call(.post, "/api/v1/staff/blocks/blk_nosuch/lift", token: admin, json: #"{"note":"申诉通过"}"#)
                 #expect(unknown.status == 404)
                 #expect(unknown.errorCode == "block_not_found")

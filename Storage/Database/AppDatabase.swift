@@ -22,6 +22,9 @@ public final class AppDatabase: Sendable {
             // The booking path touches a dozen indexes; the default 2 MB page cache let the writer
             // re-read their pages from the file.
             try db.execute(sql: "PRAGMA cache_size = -32768")
+            // Each grouped booking runs in a savepoint, whose sub-journal is a temporary file; on
+            // disk it cost some seventy write calls per booking.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         config.busyMode = .timeout(5)
         pool = try DatabasePool(path: path, configuration: config)

@@ -9,10 +9,10 @@ final class ServerProcess: @unchecked Sendable {
         .deletingLastPathComponent()
     static var binDirectory: URL { packageRoot.appendingPathComponent(".build/debug") }
 
-    let process = Process()
+    private(set) var process = Process()
     let dataDirectory: URL
-    let port: Int
-    let sandboxPort: Int
+    private(set) var port: Int
+    private(set) var sandboxPort: Int
     let output: URL
     var environment: [String: String]
 
@@ -30,7 +30,22 @@ final class ServerProcess: @unchecked Sendable {
         ]) { $1 }.merging(extraEnvironment) { $1 }
     }
 
+    /// Another test's process can take a port between choosing and binding it; the server then exits
+    /// with "Address already in use", and it is started again on other ports.
     func start() async throws {
+        for attempt in 1...3 {
+            if try await launch() { return }
+            guard attempt < 3, log().contains("Address already in use") else { break }
+            port = try Self.freePort()
+            sandboxPort = try Self.freePort()
+            environment["HUIMIN_PORT"] = "\(port)"
+            environment["HUIMIN_SANDBOX_PORT"] = "\(sandboxPort)"
+            process = Process()
+        }
+        throw ProcessFailure("server did not become ready:\n" + log())
+    }
+
+    private func launch() async throws -> Bool {
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process.executableURL = Self.binDirectory.appendingPathComponent("huimin")
         process.arguments = ["serve"]
@@ -44,11 +59,12 @@ final class ServerProcess: @unchecked Sendable {
             if let ready = try? await transport.send(OutboundRequest(method: "GET", url: serverURL + "/readyz")), ready.status == 200,
                let sandbox = try? await transport.send(OutboundRequest(method: "GET", url: sandboxURL + "/sandbox/health")),
                sandbox.status == 200 {
-                return
+                return true
             }
+            if !process.isRunning { return false }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw ProcessFailure("server did not become ready:\n" + log())
+        return false
     }
 
     /// Sends SIGTERM and waits: a clean shutdown exits 0.
@@ -82,18 +98,25 @@ final class ServerProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 
+    /// A port below Linux's ephemeral range (32768–60999), so that no test's outgoing connection is
+    /// given it as its local port before the server binds it.
     static func freePort() throws -> Int {
+        for _ in 0..<50 {
+            let candidate = Int.random(in: 20000..<32768)
+            if canBind(candidate) { return candidate }
+        }
+        throw ProcessFailure("no free port")
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw ProcessFailure("no free port") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        address.sin_port = UInt16(port).bigEndian
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
     }
 }
 

@@ -3,8 +3,8 @@ import Foundation
 import HuiminCore
 
 /// Residents' bookings: book (lock then pay, or confirm a free segment at once), list, cancel,
-/// and the payment hook. Rules that depend only on the request are checked here before the
-/// write; everything another request could change is re-checked inside the store's transaction.
+/// and the payment hook. A booking's rules run inside the store's transaction: those that need
+/// only the request's inputs here (`decide`), those that depend on other bookings in the store.
 public struct BookingService: Sendable {
     let bookings: BookingStore
     let policies: PolicyStore
@@ -28,29 +28,31 @@ public struct BookingService: Sendable {
         if let key = idempotencyKey, key.isEmpty || key.count > 64 {
             throw AppError.invalid("idempotency_key_invalid", "An Idempotency-Key is 1 to 64 characters.")
         }
-        let digest = Digest.sha256Hex(Array("\(memberID)\u{1F}\(slotID)".utf8))
-        let inputs = try await bookings.inputs(accountID: accountID, memberID: memberID, slotID: slotID, idempotencyKey: idempotencyKey)
-        // A replay must answer with the first result even if the segment has since filled or closed.
-        if let earlier = inputs.earlier {
-            guard earlier.requestDigest == digest else {
-                throw AppError.conflict("idempotency_conflict", "This Idempotency-Key was used for a different booking request.")
-            }
-            return (try await view(id: earlier.id), true)
-        }
-        guard let member = inputs.member else {
-            throw AppError.notFound("family_member_not_found", "No such family member in this account.")
-        }
+        let request = BookingStore.BookingRequest(accountID: accountID, memberID: memberID, slotID: slotID, idempotencyKey: idempotencyKey,
+                                                  requestDigest: Digest.sha256Hex(Array("\(memberID)\u{1F}\(slotID)".utf8)))
+        let now = clock.now()
+        let policyCache = policyCache
+        let booked = try await bookings.book(request, now: now, decide: { inputs in
+            try Self.decide(request, inputs, policy: policyCache.effective(hospital: inputs.policy.hospital, department: inputs.policy.department),
+                            now: now)
+        }, messages: { booking, context in
+            booking.state == "confirmed" ? Self.confirmationMessages(booking, context) : []
+        })
+        let policy = try policyCache.effective(hospital: booked.policy.hospital, department: booked.policy.department)
+        return (BookingView(BookingDetail(booking: booked.booking, context: booked.context), policy: policy), booked.replayed)
+    }
+
+    /// The rules that need nothing beyond the request's own inputs: the card, the session, the
+    /// release window and the patient's age and sex.
+    static func decide(_ request: BookingStore.BookingRequest, _ inputs: BookingStore.BookingInputs, policy: BookingPolicy,
+                       now: Date) throws -> BookingStore.NewBooking {
+        let member = inputs.member, context = inputs.context
         guard member.card.status == "active" else {
             throw AppError.rule("card_not_active", "This patient's e-health card is \(member.card.status); booking needs an active card.")
-        }
-        guard let context = inputs.context else {
-            throw AppError.notFound("slot_not_found", "No such time segment.")
         }
         guard context.sessionStatus == "open" else {
             throw AppError.conflict("session_suspended", "This clinic session is suspended (停诊).")
         }
-        let now = clock.now()
-        let policy = try policyCache.effective(hospital: inputs.policy.hospital, department: inputs.policy.department)
         if let closed = BookingWindow.closedReason(policy: policy, now: now, day: context.day,
                                                    period: Period(rawValue: context.period) ?? .morning, startsAt: context.startsAt) {
             throw closed
@@ -58,16 +60,12 @@ public struct BookingService: Sendable {
         try BookingRules.checkPatient(sex: member.person.sex, birthDate: member.person.birthDate, context: context)
         let age = BusinessCalendar.age(birthDate: member.person.birthDate, on: context.day) ?? 0
         let limit = BookingRules.limit(context)
-        let new = BookingStore.NewBooking(
-            id: TypedID.ordered("bkg", at: now), accountID: accountID, memberID: memberID, personID: member.person.id,
-            idempotencyKey: idempotencyKey, requestDigest: digest, limitKey: limit.key, limitAnyDay: limit.anyDay,
+        return BookingStore.NewBooking(
+            id: TypedID.ordered("bkg", at: now), accountID: request.accountID, memberID: request.memberID, personID: member.person.id,
+            idempotencyKey: request.idempotencyKey, requestDigest: request.requestDigest, limitKey: limit.key, limitAnyDay: limit.anyDay,
             usesReserve: age >= policy.elderlyAge,
             lockExpiresAt: context.feeFen > 0 ? now.addingTimeInterval(TimeInterval(policy.lockMinutes * 60)) : nil,
             maxActiveBookings: policy.maxActiveBookings, today: BusinessCalendar.day(of: now))
-        let (row, replayed) = try await bookings.book(new, context: context, now: now) { booking in
-            booking.state == "confirmed" ? Self.confirmationMessages(booking, context) : []
-        }
-        return (BookingView(BookingDetail(booking: row, context: context), policy: policy), replayed)
     }
 
     /// "Booked"; the day-before reminder comes from the sweeper (`queueReminders`).
@@ -103,13 +101,6 @@ public struct BookingService: Sendable {
             throw AppError.notFound("booking_not_found", "No such booking at this hospital.")
         }
         return detail
-    }
-
-    public func view(id: String) async throws -> BookingView {
-        guard let detail = try await bookings.booking(id: id) else {
-            throw AppError.notFound("booking_not_found", "No such booking.")
-        }
-        return try await view(detail)
     }
 
     func view(_ detail: BookingDetail) async throws -> BookingView {

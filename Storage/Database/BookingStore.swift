@@ -18,32 +18,56 @@ public final class BookingStore: Sendable {
         commits = GroupCommit(pool: database.pool)
     }
 
-    /// Everything a booking request needs to read, in one snapshot: the earlier booking with the
-    /// same idempotency key, the family member, the segment and the hospital's policy layers.
+    /// What a booking request reads: the family member, the segment and the hospital's policy
+    /// layers. They are read inside the booking's own transaction, so the decision and the write
+    /// see one state, and the rush-hour path pays for one trip to the database, not two.
     public struct BookingInputs: Sendable {
-        public var earlier: BookingRow?
-        public var member: MemberView?
-        public var context: SlotContext?
+        public var member: MemberView
+        public var context: SlotContext
         public var policy: PolicyStore.Layers
     }
 
-    public func inputs(accountID: String, memberID: String, slotID: String, idempotencyKey: String?) async throws -> BookingInputs {
-        try await database.pool.read { db in
-            let earlier = try idempotencyKey.flatMap { key in
-                try BookingRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE account_id = ? AND idempotency_key = ?"),
-                                        arguments: [accountID, key])
-            }
-            let member = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT relation, is_default, phone_index, phone_sealed, created_at, person_id FROM family_member WHERE id = ? AND account_id = ?
-                """), arguments: [memberID, accountID]).map { row in
-                try ResidentStore.view(db, member: FamilyMemberRow(id: memberID, accountId: accountID, personId: row[5], relation: row[0],
-                                                                   isDefault: row[1], phoneIndex: row[2], phoneSealed: row[3], createdAt: row[4]))
-            }
-            let context = try Self.slotContext(db, slotID: slotID)
-            let policy = try context.map { try PolicyStore.layers(db, hospitalCode: $0.hospitalCode, departmentID: $0.departmentId) }
-                ?? PolicyStore.Layers()
-            return BookingInputs(earlier: earlier, member: member, context: context, policy: policy)
+    /// A booking as the request gets it back, with what its view needs.
+    public struct Booked: Sendable {
+        public var booking: BookingRow
+        public var context: SlotContext
+        public var policy: PolicyStore.Layers
+        /// An earlier booking with the same idempotency key, answered again.
+        public var replayed: Bool
+    }
+
+    /// The request's identity, known before anything is read.
+    public struct BookingRequest: Sendable {
+        public var accountID: String
+        public var memberID: String
+        public var slotID: String
+        public var idempotencyKey: String?
+        public var requestDigest: String
+
+        public init(accountID: String, memberID: String, slotID: String, idempotencyKey: String?, requestDigest: String) {
+            self.accountID = accountID
+            self.memberID = memberID
+            self.slotID = slotID
+            self.idempotencyKey = idempotencyKey
+            self.requestDigest = requestDigest
         }
+    }
+
+    private static func inputs(_ db: GRDB.Database, _ request: BookingRequest) throws -> BookingInputs {
+        guard let member = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT relation, is_default, phone_index, phone_sealed, created_at, person_id FROM family_member WHERE id = ? AND account_id = ?
+            """), arguments: [request.memberID, request.accountID]).map({ row in
+            try ResidentStore.view(db, member: FamilyMemberRow(id: request.memberID, accountId: request.accountID, personId: row[5],
+                                                               relation: row[0], isDefault: row[1], phoneIndex: row[2],
+                                                               phoneSealed: row[3], createdAt: row[4]))
+        }) else {
+            throw AppError.notFound("family_member_not_found", "No such family member in this account.")
+        }
+        guard let context = try slotContext(db, slotID: request.slotID) else {
+            throw AppError.notFound("slot_not_found", "No such time segment.")
+        }
+        return BookingInputs(member: member, context: context,
+                             policy: try PolicyStore.layers(db, hospitalCode: context.hospitalCode, departmentID: context.departmentId))
     }
 
     // MARK: Reads
@@ -150,17 +174,27 @@ public final class BookingStore: Sendable {
 
     /// Takes a place and records the booking. Returns the booking and whether it is a replay of
     /// an earlier request with the same idempotency key.
-    public func book(_ new: NewBooking, context: SlotContext, now: Date,
-                     messages: @escaping @Sendable (BookingRow) -> [OutboxMessage]) async throws -> (booking: BookingRow, replayed: Bool) {
+    /// Books a place: reads the inputs, lets `decide` apply the rules that need no further reads
+    /// (it throws the refusal, or returns the booking to make), then checks what other bookings
+    /// decide and writes, all in one grouped transaction.
+    public func book(_ request: BookingRequest, now: Date, decide: @escaping @Sendable (BookingInputs) throws -> NewBooking,
+                     messages: @escaping @Sendable (BookingRow, SlotContext) -> [OutboxMessage]) async throws -> Booked {
         try await commits.write { db in
-            if let key = new.idempotencyKey,
+            if let key = request.idempotencyKey,
                let earlier = try BookingRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE account_id = ? AND idempotency_key = ?"),
-                                                     arguments: [new.accountID, key]) {
-                guard earlier.requestDigest == new.requestDigest else {
+                                                     arguments: [request.accountID, key]) {
+                // A replay answers with the first result even if the segment has since filled or closed.
+                guard earlier.requestDigest == request.requestDigest else {
                     throw AppError.conflict("idempotency_conflict", "This Idempotency-Key was used for a different booking request.")
                 }
-                return (earlier, true)
+                guard let context = try Self.slotContext(db, slotID: earlier.slotId) else { throw AppError.internalError }
+                return Booked(booking: earlier, context: context,
+                              policy: try PolicyStore.layers(db, hospitalCode: context.hospitalCode, departmentID: context.departmentId),
+                              replayed: true)
             }
+            let inputs = try Self.inputs(db, request)
+            let context = inputs.context
+            let new = try decide(inputs)
             if let block = try Self.activeBlock(db, personID: new.personID, hospitalCode: context.hospitalCode, now: now) {
                 throw AppError.rule("booking_blocked",
                     "Online booking at this hospital is blocked until \(BusinessCalendar.day(of: block.endsAt)): \(block.reason). Staff can review an appeal.")
@@ -227,8 +261,8 @@ public final class BookingStore: Sendable {
                                         action: booking.state == "locked" ? "booking.lock" : "booking.confirm",
                                         subjectKind: "booking", subjectID: booking.id,
                                         detail: "slot=\(context.slotId) number=\(number)", now: now)
-            for message in messages(booking) { try OutboxStore.append(db, message, now: now) }
-            return (booking, false)
+            for message in messages(booking, context) { try OutboxStore.append(db, message, now: now) }
+            return Booked(booking: booking, context: context, policy: inputs.policy, replayed: false)
         }
     }
 

@@ -12,31 +12,39 @@ import Testing
 
     /// Accounts and real-named persons written straight into the database: the race, not
     /// registration, is under test.
-    static func people(_ database: AppDatabase, count: Int, now: Date) async throws -> [(account: String, person: String)] {
+    static func people(_ database: AppDatabase, count: Int, now: Date) async throws -> [(account: String, member: String)] {
         try await database.pool.write { db in
-            (0..<count).map { n in (TypedID.make("acc"), TypedID.make("per")) }.map { pair in
-                try? db.execute(sql: "INSERT INTO account (id, channel, app_id, channel_user_id, created_at, last_login_at) VALUES (?, 'wechat', 'wx', ?, ?, ?)",
-                                arguments: [pair.0, pair.0, now, now])
-                try? db.execute(sql: """
+            try (0..<count).map { _ in
+                let account = TypedID.make("acc"), person = TypedID.make("per"), member = TypedID.make("mem")
+                try db.execute(sql: "INSERT INTO account (id, channel, app_id, channel_user_id, created_at, last_login_at) VALUES (?, 'wechat', 'wx', ?, ?, ?)",
+                               arguments: [account, account, now, now])
+                try db.execute(sql: """
                     INSERT INTO person (id, id_number_index, id_number_sealed, name_sealed, sex, birth_date, created_at, updated_at)
                     VALUES (?, ?, x'00', x'00', 'male', '1990-01-01', ?, ?)
-                    """, arguments: [pair.1, pair.1, now, now])
-                return (pair.0, pair.1)
+                    """, arguments: [person, person, now, now])
+                try db.execute(sql: "INSERT INTO family_member (id, account_id, person_id, relation, is_default, created_at) VALUES (?, ?, ?, 'self', 1, ?)",
+                               arguments: [member, account, person, now])
+                try db.execute(sql: "INSERT INTO health_card (card_id, person_id, issuer, status, created_at) VALUES (?, ?, 'test', 'active', ?)",
+                               arguments: [TypedID.make("card"), person, now])
+                return (account, member)
             }
         }
     }
 
-    static func race(_ stores: [BookingStore], context: SlotContext, people: [(account: String, person: String)],
+    static func race(_ stores: [BookingStore], context: SlotContext, people: [(account: String, member: String)],
                      now: Date) async -> (booked: Int, full: Int, other: [String]) {
         await withTaskGroup(of: String.self) { group in
             for (n, who) in people.enumerated() {
                 group.addTask {
-                    let new = BookingStore.NewBooking(
-                        id: TypedID.make("bkg"), accountID: who.account, memberID: "mem_\(n)", personID: who.person,
-                        idempotencyKey: nil, requestDigest: "d", limitKey: context.departmentId, usesReserve: false,
-                        lockExpiresAt: now.addingTimeInterval(900), maxActiveBookings: 5, today: "2026-11-30")
+                    let request = BookingStore.BookingRequest(accountID: who.account, memberID: who.member, slotID: context.slotId,
+                                                              idempotencyKey: nil, requestDigest: "d")
                     do {
-                        _ = try await stores[n % stores.count].book(new, context: context, now: now) { _ in [] }
+                        _ = try await stores[n % stores.count].book(request, now: now, decide: { inputs in
+                            BookingStore.NewBooking(
+                                id: TypedID.make("bkg"), accountID: who.account, memberID: who.member, personID: inputs.member.person.id,
+                                idempotencyKey: nil, requestDigest: "d", limitKey: context.departmentId, usesReserve: false,
+                                lockExpiresAt: now.addingTimeInterval(900), maxActiveBookings: 5, today: "2026-11-30")
+                        }, messages: { _, _ in [] })
                         return "booked"
                     } catch let error as AppError {
                         return error.code

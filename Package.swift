@@ -51,8 +51,10 @@ let package = Package(
                 path: "Channels/SMS", swiftSettings: strict),
         .target(name: "HIS", dependencies: ["Transport", "HuiminCore"],
                 path: "Channels/HIS", swiftSettings: strict),
+        .target(name: "WeChatPay", dependencies: ["Transport", "HuiminCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+                path: "Channels/WeChatPay", swiftSettings: strict),
         .target(name: "Sandbox", dependencies: [
-            "HuiminCore",
+            "HuiminCore", "Transport", "CZlib",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,15 +76,23 @@ let package = Package(
             "HuiminCore", "Database",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Appointments", swiftSettings: strict),
+        // Pure code over the three sides' records and files: no database, no network.
+        .target(name: "Reconciliation", dependencies: [
+            "HuiminCore", "CZlib",
+        ], path: "Sources/Reconciliation", swiftSettings: strict),
+        .target(name: "Payments", dependencies: [
+            "HuiminCore", "Database", "Appointments", "WeChatPay",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Payments", swiftSettings: strict),
         .target(name: "API", dependencies: [
-            "HuiminCore", "Database", "Residents", "Appointments", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
+            "HuiminCore", "Database", "Residents", "Appointments", "Payments", "WeChatPay", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ], path: "Sources/API", resources: [], swiftSettings: strict),
 
         .executableTarget(name: "huimin", dependencies: [
-            "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents", "Appointments",
+            "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents", "Appointments", "Reconciliation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -95,16 +105,18 @@ let package = Package(
         .testTarget(name: "HuiminCoreTests", dependencies: ["HuiminCore"],
                     path: "Tests/HuiminCoreTests", swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: [
-            "Transport", "WeChat", "Alipay", "SMS", "HIS", "Sandbox", "HuiminCore",
+            "Transport", "WeChat", "WeChatPay", "Alipay", "SMS", "HIS", "Sandbox", "HuiminCore",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/ChannelsTests", swiftSettings: strict),
         .testTarget(name: "WorkersTests", dependencies: ["Workers", "Database", "HuiminCore", "Sandbox", "SMS", "Transport", "Residents",
                                                        .product(name: "Logging", package: "swift-log")],
                     path: "Tests/WorkersTests", swiftSettings: strict),
+        .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "HuiminCore"],
+                    path: "Tests/ReconciliationTests", swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"],
                     path: "Tests/QRCodeTests", swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: [
-            "API", "Sandbox", "Residents", "Appointments", "Database", "HuiminCore", "Workers", "Transport",
+            "API", "Sandbox", "Residents", "Appointments", "Payments", "WeChatPay", "Database", "HuiminCore", "Workers", "Transport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

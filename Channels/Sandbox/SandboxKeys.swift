@@ -12,6 +12,8 @@ public struct SandboxKeys: Sendable {
     public let appPublicKeyPath: String
     public let platformPrivateKeyPath: String
     public let platformPublicKeyPath: String
+    /// WeChat Pay's merchant and platform pairs and APIv3 key, in the same directory.
+    public let wechatPay: SandboxWeChatPayKeys
 
     public var appPublicKey: RSA2PublicKey { appPrivateKey.publicKey }
     public var platformPublicKey: RSA2PublicKey { platformPrivateKey.publicKey }
@@ -26,12 +28,13 @@ public struct SandboxKeys: Sendable {
                            appPrivateKeyPath: paths("alipay-app-private.pem"),
                            appPublicKeyPath: paths("alipay-app-public.pem"),
                            platformPrivateKeyPath: paths("alipay-platform-private.pem"),
-                           platformPublicKeyPath: paths("alipay-platform-public.pem"))
+                           platformPublicKeyPath: paths("alipay-platform-public.pem"),
+                           wechatPay: try SandboxWeChatPayKeys.loadOrCreate(directory: directory))
     }
 
     /// The private file is the source of truth; the public file is rewritten from it whenever it
     /// is missing or stale, so a half-written pair heals itself.
-    private static func loadOrCreatePair(privatePath: String, publicPath: String) throws -> RSA2PrivateKey {
+    static func loadOrCreatePair(privatePath: String, publicPath: String) throws -> RSA2PrivateKey {
         let key: RSA2PrivateKey
         if FileManager.default.fileExists(atPath: privatePath) {
             key = try RSA2PrivateKey(pem: String(contentsOfFile: privatePath, encoding: .utf8))
@@ -46,7 +49,7 @@ public struct SandboxKeys: Sendable {
     }
 
     /// Temporary name, then rename: a crash never leaves a truncated key behind.
-    private static func write(_ text: String, to path: String, permissions: Int) throws {
+    static func write(_ text: String, to path: String, permissions: Int) throws {
         let temporary = path + ".tmp-\(UUID().uuidString)"
         // rename(2) replaces an existing file atomically; FileManager's move refuses to.
         guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8),

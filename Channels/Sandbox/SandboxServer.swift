@@ -15,6 +15,7 @@ public struct SandboxServer: Sendable {
     let alipay: FakeAlipay
     let sms: FakeSMS
     let his: FakeHIS
+    let wechatPay: FakeWeChatPay
     let control: ControlRoutes
 
     /// - Throws: when the HIS fixture file exists but cannot be read.
@@ -34,6 +35,7 @@ public struct SandboxServer: Sendable {
                       table: HISPatientTable(fixtures: patients),
                       logger: logger)
         control = ControlRoutes(faults: faults)
+        wechatPay = FakeWeChatPay(settings: settings, clock: clock, logger: logger)
     }
 
     /// The sandbox as a Hummingbird application. `onRunning` receives the bound port, which is
@@ -45,6 +47,7 @@ public struct SandboxServer: Sendable {
         alipay.register(on: router)
         sms.register(on: router)
         his.register(on: router)
+        wechatPay.register(on: router)
         control.register(on: router)
         return Application(router: router,
                            configuration: .init(address: .hostname(host, port: port), serverName: "huimin-sandbox"),

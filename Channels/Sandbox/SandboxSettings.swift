@@ -22,6 +22,8 @@ public struct SandboxSettings: Sendable {
     public var loginCodeTTL: TimeInterval
     /// How long a `timeout` fault holds a request before answering; longer than any client timeout.
     public var faultHangSeconds: Double
+    /// The WeChat Pay sandbox merchant.
+    public var wechatPay: WeChatPaySandboxSettings
 
     public init(keys: SandboxKeys, channels: Configuration.ChannelSettings = Configuration(environment: [:]).channels,
                 hisFixtures: URL? = SandboxSettings.defaultHISFixtures) {
@@ -38,6 +40,7 @@ public struct SandboxSettings: Sendable {
         loginCodeTTL = 300
         // Past any channel timeout, but short enough that a graceful shutdown is not held up for long.
         faultHangSeconds = channels.timeout + 3
+        wechatPay = WeChatPaySandboxSettings(appid: channels.wechatAppID)
     }
 
     /// `assets/sandbox/his-patients.json` under the working directory (the package root when run

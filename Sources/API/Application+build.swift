@@ -14,7 +14,8 @@ public func buildApplication(services: HuiminServices, logger: Logger) -> some A
         logger: logger)
     app.addServices(BackgroundWork(name: "job-runner") { await services.jobRunner.run() },
                     BackgroundWork(name: "card-usage-log") { await services.usageLog.run() },
-                    BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() })
+                    BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() },
+                    BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() })
     return app
 }
 
@@ -41,6 +42,9 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     CatalogRoutes(services: services).register(on: api)
     CatalogIntegrationRoutes(services: services).register(on: router.group("integration/v1"))
     CatalogStaffRoutes(services: services).register(on: api.group("staff"))
+    PaymentRoutes(services: services).register(on: api)
+    PaymentStaffRoutes(services: services).register(on: api.group("staff"))
+    PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router
 }
 

@@ -5,10 +5,12 @@ import Foundation
 import HIS
 import HuiminCore
 import Logging
+import Payments
 import Residents
 import SMS
 import Transport
 import WeChat
+import WeChatPay
 import Workers
 
 /// Every long-lived piece of the platform, wired once from the configuration. `huimin serve`, the
@@ -40,6 +42,9 @@ public struct HuiminServices: Sendable {
     public let catalog: CatalogService
     public let schedules: ScheduleService
     public let policies: PolicyService
+    public let paymentStore: PaymentStore
+    public let payments: PaymentService
+    public let paymentSweeper: PaymentSweeper
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -88,6 +93,10 @@ public struct HuiminServices: Sendable {
         policies = PolicyService(policies: policyStore, catalog: catalogStore, clock: clock)
         catalog = CatalogService(catalog: catalogStore, schedules: scheduleStore, policies: policies, clock: clock)
         schedules = ScheduleService(schedules: scheduleStore, clock: clock)
+        paymentStore = PaymentStore(database: database)
+        payments = PaymentService(store: paymentStore, wechat: try WeChatPaySetup.client(channels, transport: transport, clock: clock),
+                                  clock: clock, logger: logger)
+        paymentSweeper = PaymentSweeper(payments: payments)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
                                        verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)
     }

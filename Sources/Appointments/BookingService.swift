@@ -69,7 +69,7 @@ public struct BookingService: Sendable {
     }
 
     /// "Booked"; the day-before reminder comes from the sweeper (`queueReminders`).
-    static func confirmationMessages(_ booking: BookingRow, _ context: SlotContext) -> [OutboxMessage] {
+    public static func confirmationMessages(_ booking: BookingRow, _ context: SlotContext) -> [OutboxMessage] {
         [OutboxMessage.booking("appointment.booked", booking, context, dedupeKey: "booked:\(booking.id)")]
     }
 
@@ -150,7 +150,7 @@ public struct BookingService: Sendable {
         let policy = try await policy(hospitalCode: detail.booking.hospitalCode, departmentID: detail.booking.departmentId)
         let context = detail.context
         let outcome = try await bookings.confirmPayment(bookingID: bookingID, tradeNo: tradeNo, amountFen: amountFen, actor: actor,
-                                                        now: now) { booking in
+                                                        now: now) { booking, context in
             Self.confirmationMessages(booking, context)
         }
         switch outcome {

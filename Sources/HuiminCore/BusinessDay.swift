@@ -83,7 +83,7 @@ public enum BusinessCalendar {
         return local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
     }
 
-    static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
+    public static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -31,6 +31,17 @@ public struct Configuration: Sendable {
         /// PEM files; in sandbox mode they are generated under the data directory.
         public var alipayAppPrivateKeyPath: String?
         public var alipayPublicKeyPath: String?
+        /// WeChat Pay API v3. In sandbox mode the merchant and platform keys are the sandbox's;
+        /// live, they come from the files named here.
+        public var wechatPayBaseURL: String
+        public var wechatPayMchID: String
+        public var wechatPayMerchantSerialNo: String
+        public var wechatPayMerchantKeyPath: String?
+        public var wechatPayAPIv3KeyPath: String?
+        public var wechatPayPlatformKeyPath: String?
+        public var wechatPayPlatformKeyID: String
+        /// Where WeChat Pay posts payment and refund notifications: Huimin's own public address.
+        public var wechatPayNotifyURL: String
         public var smsBaseURL: String
         public var smsAccessKeyID: String
         public var smsAccessKeySecret: String
@@ -67,6 +78,15 @@ public struct Configuration: Sendable {
             alipayAppID: env["HUIMIN_ALIPAY_APPID"] ?? "2021000000000001",
             alipayAppPrivateKeyPath: env["HUIMIN_ALIPAY_APP_PRIVATE_KEY"],
             alipayPublicKeyPath: env["HUIMIN_ALIPAY_PUBLIC_KEY"],
+            wechatPayBaseURL: env["HUIMIN_WECHATPAY_BASE_URL"] ?? (sandboxEnabled ? sandbox : "https://api.mch.weixin.qq.com"),
+            wechatPayMchID: env["HUIMIN_WECHATPAY_MCHID"] ?? "1900000001",
+            wechatPayMerchantSerialNo: env["HUIMIN_WECHATPAY_MERCHANT_SERIAL"] ?? "",
+            wechatPayMerchantKeyPath: env["HUIMIN_WECHATPAY_MERCHANT_KEY"],
+            wechatPayAPIv3KeyPath: env["HUIMIN_WECHATPAY_APIV3_KEY"],
+            wechatPayPlatformKeyPath: env["HUIMIN_WECHATPAY_PLATFORM_KEY"],
+            wechatPayPlatformKeyID: env["HUIMIN_WECHATPAY_PLATFORM_KEY_ID"] ?? "",
+            wechatPayNotifyURL: env["HUIMIN_WECHATPAY_NOTIFY_URL"]
+                ?? "http://127.0.0.1:\(Int(env["HUIMIN_PORT"] ?? "") ?? 8080)/notify/v1/wechatpay",
             smsBaseURL: env["HUIMIN_SMS_BASE_URL"] ?? (sandboxEnabled ? sandbox + "/sms" : "https://dysmsapi.aliyuncs.com"),
             smsAccessKeyID: env["HUIMIN_SMS_ACCESS_KEY_ID"] ?? "LTAIsandbox",
             smsAccessKeySecret: env["HUIMIN_SMS_ACCESS_KEY_SECRET"] ?? "sandbox-sms-secret",

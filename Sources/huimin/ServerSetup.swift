@@ -6,7 +6,7 @@ import Logging
 import Sandbox
 
 /// What every command shares: the configuration from the environment, with the sandbox's Alipay
-/// test keys filled in when the channels point at the sandbox.
+/// and WeChat Pay test keys filled in when the channels point at the sandbox.
 enum ServerSetup {
     static func configuration() throws -> Configuration {
         var configuration = Configuration()
@@ -18,6 +18,7 @@ enum ServerSetup {
             if configuration.channels.alipayPublicKeyPath == nil {
                 configuration.channels.alipayPublicKeyPath = keys.platformPublicKeyPath
             }
+            configuration.channels.useSandboxWeChatPay(keyDirectory: configuration.sandboxDirectory)
         }
         return configuration
     }

@@ -37,6 +37,7 @@ public final class AppDatabase: Sendable {
         JobMigrations.register(in: &m)
         ResidentMigrations.register(in: &m)
         AppointmentMigrations.register(in: &m)
+        PaymentMigrations.register(in: &m)
         return m
     }
 

@@ -50,7 +50,7 @@ import Testing
             })
         var thrown = Set<String>()
         let pattern = try Regex(#"(?:AppError|\.(?:invalid|unauthorized|forbidden|notFound|conflict|rule|rateLimited|upstream|unavailable))\(\s*"([a-z0-9_]+)""#)
-        for dir in ["Sources/Residents", "Sources/Appointments", "Sources/API", "Sources/HuiminCore", "Storage/Database", "Channels/Transport",
+        for dir in ["Sources/Residents", "Sources/Appointments", "Sources/Payments", "Channels/WeChatPay", "Sources/API", "Sources/HuiminCore", "Storage/Database", "Channels/Transport",
                     "Channels/WeChat", "Channels/Alipay", "Channels/SMS", "Channels/HIS", "Sources/QRCode"] {
             let url = Self.root.appendingPathComponent(dir)
             for case let file as URL in FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil)! where file.pathExtension == "swift" {

@@ -31,11 +31,15 @@ struct TestHarness: Sendable {
         let sandbox = try SandboxServer(settings: SandboxSettings(keys: keys), clock: clock, logger: logger)
         return try await sandbox.withRunning { port in
             // Generous timeout: tests run in parallel on two cores, and a timed-out SMS would wait for its retry.
-            var environment = ["HUIMIN_DATA": directory.path, "HUIMIN_SANDBOX_PORT": "\(port)", "HUIMIN_CHANNEL_TIMEOUT": "15"]
+            // Router tests have no socket for WeChat Pay to call back: tests take its notifications
+            // from the sandbox and deliver them themselves (port 9 refuses at once).
+            var environment = ["HUIMIN_DATA": directory.path, "HUIMIN_SANDBOX_PORT": "\(port)", "HUIMIN_CHANNEL_TIMEOUT": "15",
+                               "HUIMIN_WECHATPAY_NOTIFY_URL": "http://127.0.0.1:9/notify/v1/wechatpay"]
             environment.merge(extra) { $1 }
             var configuration = Configuration(environment: environment)
             configuration.channels.alipayAppPrivateKeyPath = keys.appPrivateKeyPath
             configuration.channels.alipayPublicKeyPath = keys.platformPublicKeyPath
+            configuration.channels.useSandboxWeChatPay(keyDirectory: URL(fileURLWithPath: keys.appPrivateKeyPath).deletingLastPathComponent())
             let services = try HuiminServices(configuration: configuration, clock: clock, logger: logger)
             let harness = TestHarness(services: services, clock: clock, sandboxURL: "http://127.0.0.1:\(port)",
                                       transport: HTTPTransport(timeout: 5), logs: logs)

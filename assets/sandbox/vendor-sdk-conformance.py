@@ -4,7 +4,13 @@ unchanged, pointed at it by base URL only. Runs wechatpy (jscode2session), Aliba
 core SDK (SendSms, RPC HMAC-SHA1 signature) and python-alipay-sdk (alipay.system.oauth.token,
 RSA2 both ways) against a running sandbox and prints one JSON line of what each answered.
 
-    python3 assets/sandbox/vendor-sdk-conformance.py http://127.0.0.1:8090 data/sandbox
+    python3 assets/sandbox/vendor-sdk-conformance.py http://127.0.0.1:8090 data/sandbox [SECTIONS]
+
+SECTIONS is a comma list of wechat, sms, alipay, wechatpayv3 (default: wechat,sms,alipay; "all"
+for every one). wechatpayv3 drives the real WeChat Pay APIv3 SDK (gateway attribute pointed at
+the sandbox, public-key mode): it places, queries, closes and refunds orders, and verifies and
+decrypts the payment notification the sandbox posts to a notify_url served here, refusing an
+altered one.
 """
 import json, os, sys, urllib.request
 
@@ -15,6 +21,9 @@ from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
 sandbox, keys = sys.argv[1], sys.argv[2]
+sections = (sys.argv[3] if len(sys.argv) > 3 else "wechat,sms,alipay").split(",")
+if "all" in sections:
+    sections = ["wechat", "sms", "alipay", "wechatpayv3"]
 
 
 def control(path, body):
@@ -25,38 +34,134 @@ def control(path, body):
 
 results = {}
 
-wechat = WeChatClient("wx0000sandbox0001", "sandbox-wechat-secret", access_token="not-needed-by-jscode2session")
-wechat.wxa.API_BASE_URL = sandbox + "/"
-code = control("/sandbox/wechat/codes", {"openid": "o6_conformance"})["code"]
-results["wechat_openid"] = wechat.wxa.code_to_session(code)["openid"]
-try:
-    wechat.wxa.code_to_session(code)
-    results["wechat_reused_code"] = "accepted"
-except WeChatClientException as error:
-    results["wechat_reused_code"] = error.errcode
+if "wechat" in sections:
+    wechat = WeChatClient("wx0000sandbox0001", "sandbox-wechat-secret", access_token="not-needed-by-jscode2session")
+    wechat.wxa.API_BASE_URL = sandbox + "/"
+    code = control("/sandbox/wechat/codes", {"openid": "o6_conformance"})["code"]
+    results["wechat_openid"] = wechat.wxa.code_to_session(code)["openid"]
+    try:
+        wechat.wxa.code_to_session(code)
+        results["wechat_reused_code"] = "accepted"
+    except WeChatClientException as error:
+        results["wechat_reused_code"] = error.errcode
 
-acs = AcsClient("LTAIsandbox", "sandbox-sms-secret", "cn-hangzhou")
-send = CommonRequest()
-send.set_accept_format("json")
-send.set_domain(sandbox.split("://", 1)[1] + "/sms")
-send.set_protocol_type("http")
-send.set_method("GET")
-send.set_version("2017-05-25")
-send.set_action_name("SendSms")
-send.add_query_param("PhoneNumbers", "13800138000")
-send.add_query_param("SignName", "惠民健康")
-send.add_query_param("TemplateCode", "SMS_100000001")
-send.add_query_param("TemplateParam", json.dumps({"code": "123456"}))
-results["sms_code"] = json.loads(acs.do_action_with_exception(send))["Code"]
+if "sms" in sections:
+    acs = AcsClient("LTAIsandbox", "sandbox-sms-secret", "cn-hangzhou")
+    send = CommonRequest()
+    send.set_accept_format("json")
+    send.set_domain(sandbox.split("://", 1)[1] + "/sms")
+    send.set_protocol_type("http")
+    send.set_method("GET")
+    send.set_version("2017-05-25")
+    send.set_action_name("SendSms")
+    send.add_query_param("PhoneNumbers", "13800138000")
+    send.add_query_param("SignName", "惠民健康")
+    send.add_query_param("TemplateCode", "SMS_100000001")
+    send.add_query_param("TemplateParam", json.dumps({"code": "123456"}))
+    results["sms_code"] = json.loads(acs.do_action_with_exception(send))["Code"]
 
-alipay = AliPay(appid="2021000000000001",
-                app_private_key_string=open(os.path.join(keys, "alipay-app-private.pem")).read(),
-                alipay_public_key_string=open(os.path.join(keys, "alipay-platform-public.pem")).read())
-alipay._gateway = sandbox + "/gateway.do"
-code = control("/sandbox/alipay/codes", {"userId": "2088000000000042"})["code"]
-token = alipay.verified_sync_response(
-    alipay.build_body("alipay.system.oauth.token", grant_type="authorization_code", code=code),
-    "alipay_system_oauth_token_response")
-results["alipay_user_id"] = token["user_id"]
+if "alipay" in sections:
+    alipay = AliPay(appid="2021000000000001",
+                    app_private_key_string=open(os.path.join(keys, "alipay-app-private.pem")).read(),
+                    alipay_public_key_string=open(os.path.join(keys, "alipay-platform-public.pem")).read())
+    alipay._gateway = sandbox + "/gateway.do"
+    code = control("/sandbox/alipay/codes", {"userId": "2088000000000042"})["code"]
+    token = alipay.verified_sync_response(
+        alipay.build_body("alipay.system.oauth.token", grant_type="authorization_code", code=code),
+        "alipay_system_oauth_token_response")
+    results["alipay_user_id"] = token["user_id"]
+
+
+def wechatpay_checks():
+    """The real wechatpayv3 client against the fake WeChat Pay, and its callback() as the judge of the
+    notifications the fake sends."""
+    import threading, time, uuid
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from wechatpayv3 import WeChatPay, WeChatPayType
+
+    def read(name):
+        with open(os.path.join(keys, name)) as f:
+            return f.read()
+
+    received = []
+
+    class Notify(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            result = wxpay.callback(dict(self.headers), body)
+            received.append(result)
+            self.send_response(204 if result else 401)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Notify)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    notify_url = "http://127.0.0.1:%d/notify" % server.server_address[1]
+
+    wxpay = WeChatPay(wechatpay_type=WeChatPayType.MINIPROG, mchid="1900000001",
+                      private_key=read("wechatpay-merchant-private.pem"),
+                      cert_serial_no="5A1B0C2D3E4F5061728394A5B6C7D8E9F0A1B2C3", appid="wx0000sandbox0001",
+                      apiv3_key=read("wechatpay-apiv3.key").strip(), notify_url=notify_url,
+                      public_key=read("wechatpay-platform-public.pem"),
+                      public_key_id="PUB_KEY_ID_0119000000012026111800000000000001")
+    wxpay._core._gate_way = sandbox
+    out = {}
+    trade = "SDK" + uuid.uuid4().hex[:20].upper()
+    code, message = wxpay.pay(description="conformance", out_trade_no=trade, amount={"total": 2500},
+                              payer={"openid": "o6_sdkpayer"}, time_expire="2099-01-01T00:00:00+08:00")
+    out["prepay"] = code == 200 and json.loads(message)["prepay_id"].startswith("wx")
+    code, message = wxpay.query(out_trade_no=trade)
+    out["query_before"] = json.loads(message)["trade_state"]
+    # wx.requestPayment's paySign over fixed inputs: RSA PKCS#1 v1.5 is deterministic, so the Swift
+    # client's paySign for the same inputs must be these very bytes.
+    out["pay_sign_fixed"] = wxpay.sign(["wx0000sandbox0001", "1790000000", "NONCE0123456789", "prepay_id=wx0001"])
+    code, message = wxpay.pay(description="conformance", out_trade_no="12345", amount={"total": 1},
+                              payer={"openid": "o6_sdkpayer"})
+    out["bad_trade_no"] = json.loads(message)["code"]
+
+    paid = control("/sandbox/wechatpay/pay", {"outTradeNo": trade})
+    out["notify_status"] = paid.get("status")
+    ok = [r for r in received if r]
+    out["callback_event"] = ok[0]["event_type"] if ok else None
+    out["callback_state"] = ok[0]["resource"]["trade_state"] if ok else None
+    out["callback_total"] = ok[0]["resource"]["amount"]["total"] if ok else None
+    code, message = wxpay.query(out_trade_no=trade)
+    out["query_after"] = json.loads(message)["trade_state"]
+
+    control("/sandbox/wechatpay/notifications", {"mode": "alter"})
+    altered = "SDK" + uuid.uuid4().hex[:20].upper()
+    wxpay.pay(description="conformance", out_trade_no=altered, amount={"total": 100}, payer={"openid": "o6_sdkpayer"})
+    out["altered_status"] = control("/sandbox/wechatpay/pay", {"outTradeNo": altered}).get("status")
+
+    refund_no = "RSDK" + uuid.uuid4().hex[:16].upper()
+    code, message = wxpay.refund(out_refund_no=refund_no, amount={"refund": 1000, "total": 2500, "currency": "CNY"},
+                                 out_trade_no=trade)
+    out["refund_status"] = json.loads(message)["status"]
+    code, message = wxpay.query_refund(out_refund_no=refund_no)
+    out["refund_query"] = json.loads(message)["amount"]["refund"]
+    code, message = wxpay.refund(out_refund_no="R" + refund_no, amount={"refund": 2000, "total": 2500, "currency": "CNY"},
+                                 out_trade_no=trade)
+    out["over_refund"] = json.loads(message)["code"]
+    for _ in range(50):  # the refund notification is posted after the answer
+        if len([r for r in received if r]) >= 2:
+            break
+        time.sleep(0.05)
+    refunds = [r for r in received if r and r["event_type"].startswith("REFUND.")]
+    out["refund_callback"] = refunds[0]["resource"]["refund_status"] if refunds else None
+
+    unpaid = "SDK" + uuid.uuid4().hex[:20].upper()
+    wxpay.pay(description="conformance", out_trade_no=unpaid, amount={"total": 100}, payer={"openid": "o6_sdkpayer"})
+    code, _ = wxpay.close(out_trade_no=unpaid)
+    out["close_code"] = code
+    code, message = wxpay.trade_bill(bill_date="2026-09-20")
+    out["bill_empty_day"] = json.loads(message)["code"]
+    server.shutdown()
+    return out
+
+
+if "wechatpayv3" in sections:
+    results["wechatpayv3"] = wechatpay_checks()
 
 print(json.dumps(results))

@@ -98,6 +98,7 @@ struct ScriptActions {
             return Outcome()
         default:
             if let outcome = try await performAppointment(statement, arguments, options) { return outcome }
+            if let outcome = try await performPayment(statement, arguments, options) { return outcome }
             throw SimFailure("\(statement.command) cannot run here")
         }
     }

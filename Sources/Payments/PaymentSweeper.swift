@@ -1,0 +1,96 @@
+import Database
+import Foundation
+import HuiminCore
+import Logging
+import WeChatPay
+
+/// The payments worker: turns cancelled paid bookings into refunds, closes unpaid orders whose
+/// time is up (at the channel first), asks the channel about orders whose notification is
+/// overdue (掉单), and sends refunds until the channel answers. Every step is idempotent, so it
+/// runs in `huimin serve` and `huimin worker` alike.
+public struct PaymentSweeper: Sendable {
+    let payments: PaymentService
+    let interval: Duration
+    /// An order still paying this long after its prepay is asked about.
+    let overdue: TimeInterval
+
+    public init(payments: PaymentService, interval: Duration = .seconds(15), overdue: TimeInterval = 120) {
+        self.payments = payments
+        self.interval = interval
+        self.overdue = overdue
+    }
+
+    public struct Pass: Sendable, Equatable {
+        public var refundsAdopted = 0
+        public var closed = 0
+        public var recovered = 0
+        public var refundsSent = 0
+    }
+
+    public func pass() async throws -> Pass {
+        let store = payments.store, now = payments.clock.now()
+        var pass = Pass()
+        pass.refundsAdopted = try await store.adoptBookingRefunds(now: now)
+        for order in try await store.dueForClosing(now: now) {
+            if try await settle(order, closing: true) { pass.closed += 1 } else { pass.recovered += 1 }
+        }
+        for order in try await store.paying(updatedBefore: now.addingTimeInterval(-overdue)) where order.expiresAt > now {
+            if try await settle(order, closing: false) == false { pass.recovered += 1 }
+        }
+        for (refund, order) in try await store.dueRefunds(now: payments.clock.now()) {
+            await payments.send(refund, order: order)
+            pass.refundsSent += 1
+        }
+        return pass
+    }
+
+    /// Asks the channel what became of an unpaid order. A payment it reports is taken as if its
+    /// notification had come (returns false); otherwise, when `closing`, the order is closed at
+    /// the channel and here (returns true).
+    private func settle(_ order: PaymentOrderRow, closing: Bool) async throws -> Bool {
+        let store = payments.store
+        if order.prepayId != nil {
+            let transaction: WeChatPayTransaction?
+            do {
+                transaction = try await payments.wechat.query(outTradeNo: order.tradeNo)
+            } catch let error as AppError where error.code == "wechatpay_order_not_found" {
+                transaction = nil
+            }
+            if let transaction, transaction.tradeState == "SUCCESS" {
+                try await payments.takePayment(PaymentStore.ChannelPayment(
+                    channel: order.channel, notificationID: "query:\(transaction.transactionID ?? order.tradeNo)", tradeNo: order.tradeNo,
+                    channelTradeID: transaction.transactionID, amountFen: transaction.amountFen,
+                    paidAt: transaction.successTime ?? payments.clock.now()))
+                return false
+            }
+            guard closing else {
+                try await store.touch(orderID: order.id, now: payments.clock.now())  // ask again one `overdue` later
+                return true
+            }
+            if transaction != nil { try await payments.wechat.close(outTradeNo: order.tradeNo) }
+        }
+        guard closing else { return true }
+        return try await store.close(orderID: order.id, reason: "expired", now: payments.clock.now())
+    }
+
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            do {
+                let pass = try await pass()
+                if pass != Pass() {
+                    payments.logger.info("payment sweep", metadata: [
+                        "refundsAdopted": "\(pass.refundsAdopted)", "closed": "\(pass.closed)", "recovered": "\(pass.recovered)",
+                        "refundsSent": "\(pass.refundsSent)",
+                    ])
+                }
+            } catch {
+                payments.logger.error("payment sweep failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+extension ScriptActions {
+    func performPayment(_ statement: ScriptStatement, _ arguments: [String], _ options: [String: String]) async throws -> Outcome? {
+        let first = arguments.first ?? ""
+        switch statement.command {
+        case "wechat-pay":
+            let key = options["key"] ?? "sim-\(UUID().uuidString.prefix(12))"
+            let response = try await connection.payRegistration(booking: first, channel: "wechat", idempotencyKey: key)
+            if response.isSuccess, let cashier = response.json?.at("requestPayment") {
+                transcript.note("cashier: \(cashier.json)")
+            }
+            return showingPayment(response, save: "id")
+        case "payer-pays":
+            let shown = try await connection.payment(first)
+            guard shown.isSuccess, let tradeNo = shown.json?.at("payment.tradeNo")?.stringValue else {
+                return Outcome(response: shown)
+            }
+            return saving(try await connection.wechatPayerPays(tradeNo: tradeNo), "status")
+        case "payment":
+            return showingPayment(try await connection.payment(first), save: "state")
+        case "payments":
+            let response = try await connection.payments()
+            if case .array(let items)? = response.json?.at("payments") {
+                for item in items { transcript.note(PaymentText.payment(item)) }
+            }
+            return saving(response, "payments.length")
+        case "wait-payment":
+            let limit = Date().addingTimeInterval(try Double(Self.integer(options["seconds"] ?? "60", "seconds")))
+            while true {
+                let response = try await connection.payment(first)
+                if response.json?.at("payment.state")?.stringValue == arguments[1] || Date() > limit {
+                    return showingPayment(response, save: "state")
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
+        case "merchant":
+            return Outcome(response: try await connection.saveMerchant(hospital: options["hospital"]!, channel: options["channel"]!,
+                                                                       merchantNo: options["no"]!))
+        case "refund":
+            guard let amount = Int64(options["amount"]!), amount > 0 else { throw SimFailure("amount= is fen, a whole number") }
+            return showingPayment(try await connection.refundPayment(first, amountFen: amount, reason: options["reason"]!), save: "state")
+        default:
+            return nil
+        }
+    }
+
+    private func showingPayment(_ response: SimResponse, save path: String) -> Outcome {
+        guard response.isSuccess, let payment = response.json?.at("payment") else { return Outcome(response: response) }
+        transcript.note(PaymentText.payment(payment))
+        return Outcome(response: response, value: payment.at(path)?.text)
+    }
+}

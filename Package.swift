@@ -81,7 +81,7 @@ let package = Package(
             "HuiminCore", "CZlib",
         ], path: "Sources/Reconciliation", swiftSettings: strict),
         .target(name: "Payments", dependencies: [
-            "HuiminCore", "Database", "Appointments", "WeChatPay",
+            "HuiminCore", "Database", "Appointments", "WeChatPay", "Reconciliation",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Payments", swiftSettings: strict),
         .target(name: "API", dependencies: [
@@ -92,7 +92,7 @@ let package = Package(
         ], path: "Sources/API", resources: [], swiftSettings: strict),
 
         .executableTarget(name: "huimin", dependencies: [
-            "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents", "Appointments", "Reconciliation",
+            "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents", "Appointments", "Payments", "Reconciliation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),

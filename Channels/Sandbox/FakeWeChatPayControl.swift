@@ -19,6 +19,7 @@ import Hummingbird
 ///   announce a wrong SHA1); `DELETE` clears.
 /// - `GET /sandbox/wechatpay/orders/{outTradeNo}`: the fake's view of an order, its refunds and
 ///   notification deliveries.
+/// - `GET /sandbox/wechatpay/bills/{day}`: the day's ALL bill so far, as the merchant platform offers it.
 extension FakeWeChatPay {
     struct Problem: Encodable {
         let error: String
@@ -188,6 +189,15 @@ extension FakeWeChatPay {
                 return SandboxHTTP.json(Problem(error: "no such order"), status: .notFound)
             }
             return SandboxHTTP.json(view)
+        }
+        // What a cashier downloads from the merchant platform (商户平台): the day's bill so far,
+        // without the API's T+1 wait, so a tester can reconcile today.
+        router.get("/sandbox/wechatpay/bills/:day") { request, _ in
+            let day = FakeWeChatPayProtocol.lastSegment(request)
+            guard BusinessCalendar.isDay(day), let file = billFile(day: day) else {
+                return SandboxHTTP.json(Problem(error: "no bill for that day"), status: .notFound)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: file)))
         }
     }
 

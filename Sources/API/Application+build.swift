@@ -44,6 +44,7 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     CatalogStaffRoutes(services: services).register(on: api.group("staff"))
     PaymentRoutes(services: services).register(on: api)
     PaymentStaffRoutes(services: services).register(on: api.group("staff"))
+    ReconciliationRoutes(services: services).register(on: api.group("staff"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router
 }

@@ -45,6 +45,7 @@ public struct HuiminServices: Sendable {
     public let paymentStore: PaymentStore
     public let payments: PaymentService
     public let paymentSweeper: PaymentSweeper
+    public let reconciliation: ReconciliationService
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -97,6 +98,8 @@ public struct HuiminServices: Sendable {
         payments = PaymentService(store: paymentStore, wechat: try WeChatPaySetup.client(channels, transport: transport, clock: clock),
                                   clock: clock, logger: logger)
         paymentSweeper = PaymentSweeper(payments: payments)
+        reconciliation = ReconciliationService(store: ReconciliationStore(database: database), payments: payments,
+                                               directory: configuration.dataDirectory.appendingPathComponent("reconciliation"), clock: clock)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
                                        verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)
     }

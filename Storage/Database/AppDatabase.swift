@@ -38,6 +38,7 @@ public final class AppDatabase: Sendable {
         ResidentMigrations.register(in: &m)
         AppointmentMigrations.register(in: &m)
         PaymentMigrations.register(in: &m)
+        ReconciliationMigrations.register(in: &m)
         return m
     }
 

@@ -26,29 +26,10 @@ struct KeyFile {
     }
 
     func replace(with data: Data) throws {
-        let temporary = url.path + ".tmp-" + Hex.encode(randomBytes(4))
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Self.failure("cannot create a temporary key ring file") }
-        var written = 0
-        let complete = data.withUnsafeBytes { buffer -> Bool in
-            while written < buffer.count {
-                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                written += n
-            }
-            return fsync(fd) == 0
-        }
-        close(fd)
-        guard complete, rename(temporary, url.path) == 0 else {
-            unlink(temporary)
+        do {
+            try AtomicFile.write(data, to: url)
+        } catch {
             throw Self.failure("cannot write the key ring")
-        }
-        // The rename itself is only durable once the directory entry is flushed.
-        let directoryFD = open(url.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
         }
     }
 

@@ -35,8 +35,34 @@ extension ScriptActions {
                 try await Task.sleep(for: .seconds(1))
             }
         case "merchant":
-            return Outcome(response: try await connection.saveMerchant(hospital: options["hospital"]!, channel: options["channel"]!,
-                                                                       merchantNo: options["no"]!))
+            return saving(try await connection.saveMerchant(hospital: options["hospital"]!, channel: options["channel"]!,
+                                                            merchantNo: options["no"]!), "id")
+        case "recon-file":
+            guard let text = try? String(contentsOfFile: arguments[3], encoding: .utf8) else { throw SimFailure("cannot read \(arguments[3])") }
+            let bytes = Array(try Interpolation.expand(text, variables).utf8)
+            return saving(try await connection.reconUpload(day: first, merchant: arguments[1], side: arguments[2], bytes: bytes),
+                          "lastUpload.lines")
+        case "recon-channel-bill":
+            let bill = try await connection.sandboxWeChatBill(day: first)
+            guard bill.isSuccess else { return Outcome(response: bill) }
+            return saving(try await connection.reconUpload(day: first, merchant: arguments[1], side: "channel", bytes: bill.body),
+                          "lastUpload.lines")
+        case "recon-run":
+            return saving(try await connection.reconRun(day: first, merchant: arguments[1]), "found")
+        case "recon-differences":
+            let response = try await connection.reconDifferences(day: first, merchant: arguments[1], kind: options["kind"], state: options["state"])
+            if case .array(let items)? = response.json?.at("differences") {
+                for item in items {
+                    transcript.note("\(item.at("kindName")?.text ?? "?") \(item.at("kind")?.text ?? "?") \(item.at("tradeNo")?.text ?? "")"
+                                    + " \(item.at("amountFen")?.text ?? "") fen → \(item.at("proposedAction")?.text ?? "") [\(item.at("state")?.text ?? "")]")
+                }
+            }
+            return saving(response, "differences.length")
+        case "recon-resolve":
+            return saving(try await connection.reconResolve(day: first, merchant: arguments[1], difference: arguments[2],
+                                                            action: options["action"]!, note: options["note"]!), "difference.state")
+        case "recon-close":
+            return saving(try await connection.reconClose(day: first, merchant: arguments[1]), "state")
         case "refund":
             guard let amount = Int64(options["amount"]!), amount > 0 else { throw SimFailure("amount= is fen, a whole number") }
             return showingPayment(try await connection.refundPayment(first, amountFen: amount, reason: options["reason"]!), save: "state")

@@ -10,8 +10,20 @@ extension ScriptCommand {
         .init("payments", saves: "how many", summary: "list the account's payment orders"),
         .init("wait-payment", ["payment", "state"], optional: ["seconds"],
               summary: "wait until the order reaches a state (the sweepers run every 15 s; default at most 60 s)"),
-        .init("merchant", required: ["hospital", "channel", "no"], summary: "staff (admin): set a hospital's merchant number at a channel"),
+        .init("merchant", required: ["hospital", "channel", "no"], saves: "merchant id",
+              summary: "staff (admin): set a hospital's merchant number at a channel"),
         .init("refund", ["payment"], required: ["amount", "reason"], saves: "state",
               summary: "staff (cashier): refund amount= fen of a paid order, with the reason the payer sees"),
+        // Reconciliation (对账), as a cashier.
+        .init("recon-file", ["day", "merchant", "side", "file"], saves: "lines read",
+              summary: "upload the HIS settlement file (side his) or a channel bill (side channel) from a file; ${vars} in it are expanded"),
+        .init("recon-channel-bill", ["day", "merchant"], saves: "lines read",
+              summary: "download the day's WeChat Pay bill from the (sandbox) merchant platform and upload it as the channel side"),
+        .init("recon-run", ["day", "merchant"], saves: "differences found", summary: "run the day's three-way match"),
+        .init("recon-differences", ["day", "merchant"], optional: ["kind", "state"], saves: "how many",
+              summary: "list the day's differences (kind=, state=open|resolved|gone)"),
+        .init("recon-resolve", ["day", "merchant", "difference"], required: ["action", "note"], saves: "state",
+              summary: "resolve a difference: action=repost_to_his|refund|make_up_order|write_off|investigate note=…"),
+        .init("recon-close", ["day", "merchant"], saves: "state", summary: "close the day (日结)"),
     ]
 }

@@ -3,10 +3,12 @@ import HuiminCore
 import Hummingbird
 import Logging
 
-/// Alipay's gateway (`POST /gateway.do`) for `alipay.system.oauth.token`, plus
-/// `POST /sandbox/alipay/codes` to mint auth codes (the stand-in for `my.getAuthCode`).
-/// Requests must carry a valid RSA2 signature by the app key; answers are signed with the
-/// platform key over the exact text of the response node, as Alipay does.
+/// Alipay's gateway (`POST /gateway.do`), dispatching by `method`: `alipay.system.oauth.token`
+/// here, the trade APIs and the bill in `FakeAlipayPay`; plus `POST /sandbox/alipay/codes` to mint
+/// auth codes (the stand-in for `my.getAuthCode`) and the trade control routes.
+/// Requests must carry a valid RSA2 signature by the app key (sign_type included in the signed
+/// content); answers are signed with the platform key over the exact text of the response node,
+/// as Alipay does. Errors of the trade APIs travel in the method's own response node.
 struct FakeAlipay: Sendable {
     static let tokenMethod = "alipay.system.oauth.token"
     static let tokenNode = "alipay_system_oauth_token_response"
@@ -16,6 +18,7 @@ struct FakeAlipay: Sendable {
     let faults: FaultPlan
     let codes: LoginCodes
     let logger: Logger
+    let pay: FakeAlipayPay
 
     init(settings: SandboxSettings, clock: any HuiminClock, faults: FaultPlan, logger: Logger) {
         self.settings = settings
@@ -23,6 +26,7 @@ struct FakeAlipay: Sendable {
         self.faults = faults
         self.codes = LoginCodes(ttl: settings.loginCodeTTL)
         self.logger = logger
+        pay = FakeAlipayPay(settings: settings, clock: clock, logger: logger)
     }
 
     struct CodeRequest: Decodable {
@@ -56,6 +60,7 @@ struct FakeAlipay: Sendable {
         router.get("/gateway.do") { request, _ in try await gateway(request) }
         router.post("/gateway.do") { request, _ in try await gateway(request) }
         router.post("/sandbox/alipay/codes") { request, _ in try await issueCode(request) }
+        pay.registerControl(on: router)
     }
 
     private func issueCode(_ request: Request) async throws -> Response {
@@ -82,17 +87,28 @@ struct FakeAlipay: Sendable {
         guard parameters["app_id"] == settings.alipayAppID else {
             return error("40002", "Invalid Arguments", "isv.invalid-app-id", "无效的AppID参数")
         }
-        guard parameters["method"] == Self.tokenMethod else {
+        let method = parameters["method"] ?? ""
+        guard method == Self.tokenMethod || FakeAlipayPay.methods.contains(method) else {
             return error("40002", "Invalid Arguments", "isv.invalid-method", "不存在的方法名")
         }
+        // The token method answers protocol errors as error_response; the trade APIs in their own node.
+        let errorNode = method == Self.tokenMethod ? "error_response" : Self.node(of: method)
         guard let sign = parameters["sign"], !sign.isEmpty else {
-            return error("40001", "Missing Required Arguments", "isv.missing-signature", "缺少签名参数")
+            return error("40001", "Missing Required Arguments", "isv.missing-signature", "缺少签名参数", node: errorNode)
         }
         guard parameters["sign_type"] == "RSA2" else {
-            return error("40002", "Invalid Arguments", "isv.invalid-signature-type", "无效的签名类型")
+            return error("40002", "Invalid Arguments", "isv.invalid-signature-type", "无效的签名类型", node: errorNode)
         }
         guard Self.signatureValid(parameters: pairs, sign: sign, key: settings.keys.appPublicKey) else {
-            return error("40002", "Invalid Arguments", "isv.invalid-signature", "验签出错")
+            return error("40002", "Invalid Arguments", "isv.invalid-signature", "验签出错", node: errorNode)
+        }
+        if method != Self.tokenMethod {
+            switch await pay.handle(method: method, parameters: parameters, host: request.head.authority ?? "127.0.0.1") {
+            case .success(let value):
+                return signed(node: errorNode, value)
+            case .failure(let code, let msg, let subCode, let subMsg):
+                return error(code, msg, subCode, subMsg, node: errorNode)
+            }
         }
         guard parameters["grant_type"] == "authorization_code" else {
             return error("40002", "Invalid Arguments", "isv.grant-type-invalid", "grant_type参数不正确")
@@ -119,8 +135,14 @@ struct FakeAlipay: Sendable {
         return key.verify(signature: Array(signature), message: Array(content.utf8))
     }
 
-    private func error(_ code: String, _ message: String, _ subCode: String, _ subMessage: String) -> Response {
-        signed(node: "error_response", ErrorNode(code: code, msg: message, sub_code: subCode, sub_msg: subMessage))
+    private func error(_ code: String, _ message: String, _ subCode: String, _ subMessage: String,
+                       node: String = "error_response") -> Response {
+        signed(node: node, ErrorNode(code: code, msg: message, sub_code: subCode, sub_msg: subMessage))
+    }
+
+    /// `alipay.trade.query` -> `alipay_trade_query_response`.
+    static func node(of method: String) -> String {
+        method.replacingOccurrences(of: ".", with: "_") + "_response"
     }
 
     /// `{"<node>":<json>,"sign":"<base64 RSA2 over exactly <json>>"}`.

@@ -24,6 +24,8 @@ public struct SandboxSettings: Sendable {
     public var faultHangSeconds: Double
     /// The WeChat Pay sandbox merchant.
     public var wechatPay: WeChatPaySandboxSettings
+    /// The Alipay sandbox merchant (trade APIs).
+    public var alipayPay = AlipayPaySandboxSettings()
 
     public init(keys: SandboxKeys, channels: Configuration.ChannelSettings = Configuration(environment: [:]).channels,
                 hisFixtures: URL? = SandboxSettings.defaultHISFixtures) {

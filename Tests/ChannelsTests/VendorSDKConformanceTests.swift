@@ -9,17 +9,10 @@ import Testing
 
     @Test func vendorSDKsTalkToTheSandbox() async throws {
         try await SandboxHarness.run { sandbox in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", Self.script.path, sandbox.baseURL,
-                                 URL(fileURLWithPath: sandbox.settings.keys.appPrivateKeyPath).deletingLastPathComponent().path]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(text)")
+            let (status, text) = await PythonScript.run([
+                Self.script.path, sandbox.baseURL, URL(fileURLWithPath: sandbox.settings.keys.appPrivateKeyPath).deletingLastPathComponent().path,
+            ])
+            #expect(status == 0, "\(text)")
             let line = text.split(separator: "\n").last.map(String.init) ?? ""
             let results = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
             #expect(results["wechat_openid"] as? String == "o6_conformance")

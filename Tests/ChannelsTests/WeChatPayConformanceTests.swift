@@ -10,33 +10,9 @@ import Testing
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("assets/sandbox/vendor-sdk-conformance.py")
 
-    /// Runs python3 on a thread of its own: blocking a cooperative-pool thread while the script
-    /// talks to the sandbox (whose handlers need that pool) can starve it on a 2-core machine.
-    static func python(_ arguments: [String]) async -> (Int32, String) {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["python3"] + arguments
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = output
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(returning: (-1, "python3 could not start: \(error)"))
-                    return
-                }
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, text))
-            }
-        }
-    }
-
     @Test func wechatpayv3TalksToTheSandbox() async throws {
         try await SandboxHarness.run { sandbox in
-            let (status, text) = await Self.python([Self.script.path, sandbox.baseURL,
+            let (status, text) = await PythonScript.run([Self.script.path, sandbox.baseURL,
                                                     sandbox.settings.keys.wechatPay.directory.path, "wechatpayv3"])
             #expect(status == 0, "\(text)")
             let line = text.split(separator: "\n").last.map(String.init) ?? ""

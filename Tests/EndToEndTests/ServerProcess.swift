@@ -77,20 +77,33 @@ final class ServerProcess: @unchecked Sendable {
 
     func log() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
 
-    /// Runs another of the package's executables with this server's environment.
-    func run(_ tool: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    /// Runs another of the package's executables with this server's environment, on a thread of
+    /// its own: a script runs for a minute, and blocking a cooperative-pool thread that long (two
+    /// on a 2-core machine, with several scripts at once) starves every other test of the run.
+    func run(_ tool: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> (status: Int32, output: String) {
         let child = Process()
         child.executableURL = Self.binDirectory.appendingPathComponent(tool)
         child.arguments = arguments
         child.environment = environment.merging(extra) { $1 }
         child.currentDirectoryURL = Self.packageRoot
-        let pipe = Pipe()
-        child.standardOutput = pipe
-        child.standardError = pipe
-        try child.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        child.waitUntilExit()
-        return (child.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outcome: Result<(Int32, String), any Error> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let pipe = Pipe()
+                child.standardOutput = pipe
+                child.standardError = pipe
+                do {
+                    try child.run()
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                    return
+                }
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                child.waitUntilExit()
+                continuation.resume(returning: .success((child.terminationStatus, String(decoding: data, as: UTF8.self))))
+            }
+        }
+        let (status, output) = try outcome.get()
+        return (status, output)
     }
 
     deinit {

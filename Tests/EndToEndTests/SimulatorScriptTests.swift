@@ -9,16 +9,16 @@ import Testing
     func scriptPassesAgainstARealServer(script: String) async throws {
         let server = try ServerProcess()
         try await server.start()
-        let key = try server.run("huimin", ["admin", "hospital-add", "--code", "H0001", "--name", "市第一人民医院"])
+        let key = try await server.run("huimin", ["admin", "hospital-add", "--code", "H0001", "--name", "市第一人民医院"])
         #expect(key.status == 0, "\(key.output)")
         let issued = try JSONSerialization.jsonObject(with: Data(key.output.utf8)) as? [String: String] ?? [:]
         // Appointment scripts check the outbox through the staff API.
         let password = "sim-\(UUID().uuidString)"
-        let staff = try server.run("huimin", ["admin", "staff-add", "--username", "simstaff", "--role", "admin"],
+        let staff = try await server.run("huimin", ["admin", "staff-add", "--username", "simstaff", "--role", "admin"],
                                    environment: ["HUIMIN_STAFF_PASSWORD": password])
         #expect(staff.status == 0, "\(staff.output)")
 
-        let sim = try server.run("huimin-sim", [
+        let sim = try await server.run("huimin-sim", [
             "run", "--server", server.serverURL, "--sandbox", server.sandboxURL,
             "--api-key", issued["apiKey"] ?? "", "--api-secret", issued["apiSecret"] ?? "",
             "--var", "staff_user=simstaff", "--var", "staff_password=\(password)",
@@ -34,9 +34,9 @@ import Testing
     @Test func serverLogsCarryRequestIDsAndNoPersonalData() async throws {
         let server = try ServerProcess()
         try await server.start()
-        let key = try server.run("huimin", ["admin", "hospital-add", "--code", "H0001", "--name", "市第一人民医院"])
+        let key = try await server.run("huimin", ["admin", "hospital-add", "--code", "H0001", "--name", "市第一人民医院"])
         let issued = try JSONSerialization.jsonObject(with: Data(key.output.utf8)) as? [String: String] ?? [:]
-        let sim = try server.run("huimin-sim", [
+        let sim = try await server.run("huimin-sim", [
             "run", "--server", server.serverURL, "--sandbox", server.sandboxURL,
             "--api-key", issued["apiKey"] ?? "", "--api-secret", issued["apiSecret"] ?? "",
             "assets/sim/register-and-verify.sim",

@@ -6,11 +6,13 @@ RSA2 both ways) against a running sandbox and prints one JSON line of what each 
 
     python3 assets/sandbox/vendor-sdk-conformance.py http://127.0.0.1:8090 data/sandbox [SECTIONS]
 
-SECTIONS is a comma list of wechat, sms, alipay, wechatpayv3 (default: wechat,sms,alipay; "all"
-for every one). wechatpayv3 drives the real WeChat Pay APIv3 SDK (gateway attribute pointed at
+SECTIONS is a comma list of wechat, sms, alipay, wechatpayv3, alipaypay (default:
+wechat,sms,alipay; "all" for every one). wechatpayv3 drives the real WeChat Pay APIv3 SDK (gateway attribute pointed at
 the sandbox, public-key mode): it places, queries, closes and refunds orders, and verifies and
 decrypts the payment notification the sandbox posts to a notify_url served here, refusing an
-altered one.
+altered one. alipaypay drives python-alipay-sdk's trade APIs against the fake gateway (create,
+query, refund, refund query, close, an unknown trade) and its verify() judges the async notifications
+the sandbox posts to a notify_url served here (refusing an altered one and one signed with sign_type).
 """
 import json, os, sys, urllib.request
 
@@ -23,7 +25,7 @@ from wechatpy.exceptions import WeChatClientException
 sandbox, keys = sys.argv[1], sys.argv[2]
 sections = (sys.argv[3] if len(sys.argv) > 3 else "wechat,sms,alipay").split(",")
 if "all" in sections:
-    sections = ["wechat", "sms", "alipay", "wechatpayv3"]
+    sections = ["wechat", "sms", "alipay", "wechatpayv3", "alipaypay"]
 
 
 def control(path, body):
@@ -163,5 +165,103 @@ def wechatpay_checks():
 
 if "wechatpayv3" in sections:
     results["wechatpayv3"] = wechatpay_checks()
+
+
+def alipay_pay_checks():
+    """python-alipay-sdk against the fake Alipay trade APIs, and its verify() as the judge of the
+    async notifications the fake posts (form-encoded; sign and sign_type left out of the content)."""
+    import threading, time, uuid
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qsl
+    from alipay.exceptions import AliPayException
+
+    received = []
+
+    class Notify(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+            data = dict(parse_qsl(body, keep_blank_values=True))
+            sign = data.pop("sign", "")
+            ok = ali.verify(dict(data), sign)
+            received.append((ok, data, self.headers.get("Content-Type", "")))
+            reply = b"success" if ok else b"fail"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Notify)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    notify_url = "http://127.0.0.1:%d/notify" % server.server_address[1]
+
+    ali = AliPay(appid="2021000000000001", app_notify_url=notify_url,
+                 app_private_key_string=open(os.path.join(keys, "alipay-app-private.pem")).read(),
+                 alipay_public_key_string=open(os.path.join(keys, "alipay-platform-public.pem")).read())
+    ali._gateway = sandbox + "/gateway.do"
+    out = {}
+    trade = "SDK" + uuid.uuid4().hex[:20].upper()
+    created = ali.api_alipay_trade_create(subject="conformance", out_trade_no=trade, total_amount="25.00",
+                                          buyer_open_id="074sdkpayer")
+    out["create_code"] = created.get("code")
+    out["trade_no_length"] = len(created.get("trade_no", ""))
+    out["query_before"] = ali.api_alipay_trade_query(out_trade_no=trade).get("trade_status")
+    # A signed business error comes back verified, as a node with code 40004 and its sub_code.
+    try:
+        out["unknown_trade"] = ali.api_alipay_trade_query(out_trade_no="SDK_NEVER_CREATED").get("sub_code")
+    except AliPayException as error:
+        out["unknown_trade"] = "unsigned: " + error.message
+
+    paid = control("/sandbox/alipay/pay", {"outTradeNo": trade})
+    out["notify_reply"] = paid.get("reply")
+    ok = [r for r in received if r[0]]
+    out["notify_verified"] = len(ok)
+    out["notify_status"] = ok[0][1].get("trade_status") if ok else None
+    out["notify_total"] = ok[0][1].get("total_amount") if ok else None
+    out["notify_content_type"] = ok[0][2] if ok else None
+    query = ali.api_alipay_trade_query(out_trade_no=trade)
+    out["query_after"] = query.get("trade_status")
+    out["query_receipt"] = query.get("receipt_amount")
+
+    for mode in ("alter", "signtype"):
+        control("/sandbox/alipay/notifications", {"mode": mode})
+        other = "SDK" + uuid.uuid4().hex[:20].upper()
+        ali.api_alipay_trade_create(subject="conformance", out_trade_no=other, total_amount="1.00",
+                                    buyer_open_id="074sdkpayer")
+        out[mode + "_reply"] = control("/sandbox/alipay/pay", {"outTradeNo": other}).get("reply")
+
+    request_no = "RSDK" + uuid.uuid4().hex[:16].upper()
+    refund = ali.api_alipay_trade_refund(refund_amount="10.00", out_trade_no=trade, out_request_no=request_no)
+    out["refund_fund_change"] = refund.get("fund_change")
+    again = ali.api_alipay_trade_refund(refund_amount="10.00", out_trade_no=trade, out_request_no=request_no)
+    out["refund_again_fund_change"] = again.get("fund_change")
+    try:
+        partial = ali.api_alipay_trade_refund(refund_amount="5.00", out_trade_no=trade)
+        out["partial_without_request_no"] = partial.get("sub_code") or "accepted"
+    except AliPayException as error:
+        out["partial_without_request_no"] = "unsigned: " + error.message
+    refund_query = ali.api_alipay_trade_fastpay_refund_query(request_no, out_trade_no=trade)
+    out["refund_query_status"] = refund_query.get("refund_status")
+    out["refund_query_amount"] = refund_query.get("refund_amount")
+    for _ in range(50):  # the refund notification is posted after the answer
+        if any(r[0] and r[1].get("out_biz_no") == request_no for r in received):
+            break
+        time.sleep(0.05)
+    refunds = [r[1] for r in received if r[0] and r[1].get("out_biz_no") == request_no]
+    out["refund_notify_status"] = refunds[0].get("trade_status") if refunds else None
+    out["refund_notify_fee"] = refunds[0].get("refund_fee") if refunds else None
+
+    unpaid = "SDK" + uuid.uuid4().hex[:20].upper()
+    ali.api_alipay_trade_create(subject="conformance", out_trade_no=unpaid, total_amount="1.00", buyer_id="2088102177846880")
+    out["close_code"] = ali.api_alipay_trade_close(out_trade_no=unpaid).get("code")
+    out["query_closed"] = ali.api_alipay_trade_query(out_trade_no=unpaid).get("trade_status")
+    server.shutdown()
+    return out
+
+
+if "alipaypay" in sections:
+    results["alipaypay"] = alipay_pay_checks()
 
 print(json.dumps(results))

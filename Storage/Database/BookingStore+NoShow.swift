@@ -185,8 +185,8 @@ extension BookingStore {
                                         subjectID: id, detail: "person=\(block.personId) note=\(note)", now: now)
             // Told on the account whose missed booking led to the block, as the block notice was.
             let account = try String.fetchOne(db, sql: """
-                SELECT account_id FROM booking WHERE person_id = ? AND hospital_code = ? AND state = 'no_show'
-                ORDER BY updated_at DESC LIMIT 1
+                SELECT account_id FROM booking WHERE person_id = ? AND hospital_code = ? AND state IN ('no_show', 'cancelled')
+                AND state = 'no_show' ORDER BY updated_at DESC LIMIT 1
                 """, arguments: [block.personId, block.hospitalCode])
             try OutboxStore.append(db, OutboxMessage(
                 event: "booking.unblocked", accountID: account, personID: block.personId, subjectKind: "block", subjectID: id,

@@ -303,7 +303,8 @@ public final class BookingStore: Sendable {
 
     static func releaseExpiredLocks(_ db: GRDB.Database, personID: String, now: Date) throws -> Int {
         let ids = try String.fetchAll(db.cachedStatement(sql: """
-            SELECT id FROM booking WHERE person_id = ? AND state = 'locked' AND lock_expires_at <= ?
+            SELECT id FROM booking WHERE person_id = ? AND state IN ('locked', 'confirmed', 'checked_in', 'called')
+            AND state = 'locked' AND lock_expires_at <= ?
             """), arguments: [personID, now.sqlText])
         for id in ids { try expire(db, bookingID: id, now: now) }
         return ids.count

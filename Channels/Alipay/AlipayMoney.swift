@@ -59,27 +59,14 @@ public enum AlipayTime {
 
     public static func date(_ text: String) -> Date? {
         let u = Array(text.utf8)
-        guard u.count >= 19, u[10] == UInt8(ascii: " "), u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":"),
-              let midnight = BusinessCalendar.instant(day: String(decoding: u[0..<10], as: UTF8.self), minutes: 0)
-        else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var n = 0
-            for i in range {
-                guard (48...57).contains(u[i]) else { return nil }
-                n = n * 10 + Int(u[i] - 48)
-            }
-            return n
-        }
-        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              hour < 24, minute < 60, second < 61 else { return nil }
+        guard let wall = BusinessCalendar.instant(wallClock: u, separator: UInt8(ascii: " ")) else { return nil }
         var milliseconds = 0
         if u.count > 19 {
-            guard u[19] == UInt8(ascii: "."), u.count > 20, u.count <= 23, let fraction = number(20..<u.count) else {
+            guard u[19] == UInt8(ascii: "."), u.count > 20, u.count <= 23, let fraction = BusinessCalendar.digits(u, 20..<u.count) else {
                 return nil
             }
             milliseconds = fraction * [1, 100, 10, 1][u.count - 20]
         }
-        return midnight.addingTimeInterval(TimeInterval(hour * 3600 + minute * 60 + second)
-                                           + TimeInterval(milliseconds) / 1000)
+        return wall.addingTimeInterval(TimeInterval(milliseconds) / 1000)
     }
 }

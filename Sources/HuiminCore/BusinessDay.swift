@@ -23,19 +23,32 @@ public enum BusinessCalendar {
         return format(y, m, d)
     }
 
+    /// The decimal number written in `bytes[range]`, or nil if any of them is not a digit.
+    public static func digits(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+        var n = 0
+        for i in range {
+            guard (48...57).contains(bytes[i]) else { return nil }
+            n = n * 10 + Int(bytes[i] - 48)
+        }
+        return n
+    }
+
+    /// The instant of a Beijing wall time written at the start of `bytes` as `YYYY-MM-DD`,
+    /// `separator`, `HH:MM:SS` (what WeChat Pay, Alipay and hospital files write); what follows
+    /// (fractions, an offset) is the caller's to read.
+    public static func instant(wallClock bytes: [UInt8], separator: UInt8) -> Date? {
+        guard bytes.count >= 19, bytes[10] == separator, bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+              let midnight = instant(day: String(decoding: bytes[0..<10], as: UTF8.self), minutes: 0),
+              let hour = digits(bytes, 11..<13), let minute = digits(bytes, 14..<16), let second = digits(bytes, 17..<19),
+              hour < 24, minute < 60, second < 61 else { return nil }
+        return midnight.addingTimeInterval(TimeInterval(hour * 3600 + minute * 60 + second))
+    }
+
     /// The components of a `YYYY-MM-DD` day, or nil when it is not a real calendar day.
     public static func parse(_ day: String) -> (year: Int, month: Int, day: Int)? {
         let u = Array(day.utf8)
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var n = 0
-            for i in range {
-                guard (48...57).contains(u[i]) else { return nil }
-                n = n * 10 + Int(u[i] - 48)
-            }
-            return n
-        }
-        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
+        guard let y = digits(u, 0..<4), let m = digits(u, 5..<7), let d = digits(u, 8..<10),
               (1...12).contains(m), d >= 1, d <= daysInMonth(y, m) else { return nil }
         return (y, m, d)
     }

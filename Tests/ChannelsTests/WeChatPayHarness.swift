@@ -124,37 +124,6 @@ enum NotificationReceiver {
         }
         router.post("/notify/wechatpay", use: handler)
         router.post("/notify/wechatpay-refund", use: handler)
-        let (ports, sink) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "wechatpay-receiver")
-        logger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in
-                                  sink.yield(channel.localAddress?.port ?? 0)
-                                  sink.finish()
-                              }, logger: logger)
-        // Stopped by a graceful shutdown, as SandboxServer.withRunning does: cancelling a Hummingbird
-        // server with connections open can trap in NIO.
-        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { sink.finish() }
-                try await services.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else {
-                try await group.next()
-                throw AppError("receiver_not_started", status: 500, "The notification receiver did not start.")
-            }
-            let outcome: Result<Void, any Error>
-            do {
-                try await body(port)
-                outcome = .success(())
-            } catch {
-                outcome = .failure(error)
-            }
-            await services.triggerGracefulShutdown()
-            try await group.waitForAll()
-            try outcome.get()
-        }
+        try await LoopbackServer.run(router, label: "wechatpay-receiver", body)
     }
 }

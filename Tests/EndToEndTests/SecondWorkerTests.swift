@@ -14,7 +14,7 @@ import Transport
         worker.environment = server.environment
         worker.standardOutput = FileHandle.nullDevice
         worker.standardError = FileHandle.nullDevice
-        try worker.run()
+        try ServerProcess.spawn(worker)
         defer { if worker.isRunning { worker.terminate(); worker.waitUntilExit() } }
 
         let transport = HTTPTransport(timeout: 10)

@@ -53,7 +53,7 @@ final class ServerProcess: @unchecked Sendable {
         let sink = try FileHandle(forWritingTo: output)
         process.standardOutput = sink
         process.standardError = sink
-        try process.run()
+        try Self.spawn(process)
         let transport = HTTPTransport(timeout: 1)
         for _ in 0..<150 {
             if let ready = try? await transport.send(OutboundRequest(method: "GET", url: serverURL + "/readyz")), ready.status == 200,
@@ -92,7 +92,7 @@ final class ServerProcess: @unchecked Sendable {
                 child.standardOutput = pipe
                 child.standardError = pipe
                 do {
-                    try child.run()
+                    try Self.spawn(child)
                 } catch {
                     continuation.resume(returning: .failure(error))
                     return
@@ -113,6 +113,17 @@ final class ServerProcess: @unchecked Sendable {
 
     /// A port below Linux's ephemeral range (32768–60999), so that no test's outgoing connection is
     /// given it as its local port before the server binds it.
+    /// Foundation's `Process.run()` on Linux is not safe to call from several threads at once (a
+    /// crash in its argument copying was seen with ten scripts starting together), so every
+    /// launch in these tests takes this lock.
+    private static let launching = NSLock()
+
+    static func spawn(_ process: Process) throws {
+        launching.lock()
+        defer { launching.unlock() }
+        try process.run()
+    }
+
     static func freePort() throws -> Int {
         for _ in 0..<50 {
             let candidate = Int.random(in: 20000..<32768)

@@ -95,8 +95,11 @@ public struct HuiminServices: Sendable {
         catalog = CatalogService(catalog: catalogStore, schedules: scheduleStore, policies: policies, clock: clock)
         schedules = ScheduleService(schedules: scheduleStore, clock: clock)
         paymentStore = PaymentStore(database: database)
+        let alipayPay = try AlipayPayConfiguration.from(settings: channels, sellerID: channels.alipaySellerID,
+                                                         notifyURL: channels.alipayNotifyURL)
+            .map { AlipayPayClient(configuration: $0, transport: transport, clock: clock) }
         payments = PaymentService(store: paymentStore, wechat: try WeChatPaySetup.client(channels, transport: transport, clock: clock),
-                                  clock: clock, logger: logger)
+                                  alipay: alipayPay, clock: clock, logger: logger)
         paymentSweeper = PaymentSweeper(payments: payments)
         reconciliation = ReconciliationService(store: ReconciliationStore(database: database), payments: payments,
                                                directory: configuration.dataDirectory.appendingPathComponent("reconciliation"), clock: clock)

@@ -27,7 +27,7 @@ struct PaymentRoutes {
                 throw AppError.invalid("booking_id_missing", "Say which booking the fee is for: bookingId.")
             }
             let (checkout, created) = try await services.payments.payRegistration(
-                accountID: account.id, payerOpenID: account.channel == "wechat" ? account.channelUserId : nil, bookingID: bookingID,
+                accountID: account.id, payer: PaymentService.Payer(channel: account.channel, userID: account.channelUserId), bookingID: bookingID,
                 channel: body.channel, idempotencyKey: request.headers[.idempotencyKey])
             return JSONResponse(checkout, status: created ? .created : .ok)
         }
@@ -45,7 +45,7 @@ struct PaymentRoutes {
 
 /// `/notify/v1/...`: the channels' signed notifications. No bearer token: the signature is the
 /// proof. Answers as each channel expects (WeChat Pay: 204, or an error status with
-/// `{"code":"FAIL","message":…}`), judged by the status.
+/// `{"code":"FAIL","message":…}`, judged by the status; Alipay: the literal body `success`).
 struct PaymentNotifyRoutes {
     let services: HuiminServices
 
@@ -65,6 +65,17 @@ struct PaymentNotifyRoutes {
             } catch let error as AppError {
                 return try JSONResponse(Failure(code: "FAIL", message: "\(error.code): \(error.message)"),
                                         status: HTTPResponse.Status(code: error.status)).encoded()
+            }
+        }
+        // Alipay retries until the body is the literal `success`.
+        router.post("alipay") { request, _ -> Response in
+            let body = Array(buffer: try await request.body.collect(upTo: 64 * 1024))
+            do {
+                try await services.payments.takeAlipayNotification(body: body)
+                return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "success")))
+            } catch let error as AppError {
+                return Response(status: HTTPResponse.Status(code: error.status), headers: [.contentType: "text/plain"],
+                                body: .init(byteBuffer: ByteBuffer(string: "failure \(error.code)")))
             }
         }
     }

@@ -31,6 +31,10 @@ public struct Configuration: Sendable {
         /// PEM files; in sandbox mode they are generated under the data directory.
         public var alipayAppPrivateKeyPath: String?
         public var alipayPublicKeyPath: String?
+        /// The merchant's partner ID (`2088…`, seller_id); Alipay notifications naming another are refused.
+        public var alipaySellerID: String
+        /// Where Alipay posts trade notifications (also for refunds): Huimin's own public address.
+        public var alipayNotifyURL: String
         /// WeChat Pay API v3. In sandbox mode the merchant and platform keys are the sandbox's;
         /// live, they come from the files named here.
         public var wechatPayBaseURL: String
@@ -78,6 +82,9 @@ public struct Configuration: Sendable {
             alipayAppID: env["HUIMIN_ALIPAY_APPID"] ?? "2021000000000001",
             alipayAppPrivateKeyPath: env["HUIMIN_ALIPAY_APP_PRIVATE_KEY"],
             alipayPublicKeyPath: env["HUIMIN_ALIPAY_PUBLIC_KEY"],
+            alipaySellerID: env["HUIMIN_ALIPAY_SELLER_ID"] ?? "2088000000000001",
+            alipayNotifyURL: env["HUIMIN_ALIPAY_NOTIFY_URL"]
+                ?? "http://127.0.0.1:\(Int(env["HUIMIN_PORT"] ?? "") ?? 8080)/notify/v1/alipay",
             wechatPayBaseURL: env["HUIMIN_WECHATPAY_BASE_URL"] ?? (sandboxEnabled ? sandbox : "https://api.mch.weixin.qq.com"),
             wechatPayMchID: env["HUIMIN_WECHATPAY_MCHID"] ?? "1900000001",
             wechatPayMerchantSerialNo: env["HUIMIN_WECHATPAY_MERCHANT_SERIAL"] ?? "",

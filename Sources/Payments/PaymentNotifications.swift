@@ -1,3 +1,4 @@
+import Alipay
 import Appointments
 import Database
 import Foundation
@@ -12,6 +13,7 @@ extension PaymentService {
     /// means "acknowledge" (the channel stops retrying); a thrown error makes it retry.
     public func takeWeChatNotification(headers: [String: String], body: [UInt8]) async throws {
         let now = clock.now()
+        guard let wechat = wechatClient else { throw Self.notConfigured("wechat") }
         switch try wechat.notification(headers: headers, body: body, now: now) {
         case .transaction(let id, let transaction):
             // Only success is news: other states are what Huimin already knows from its own calls.
@@ -24,8 +26,31 @@ extension PaymentService {
                 logger.warning("refund notification for an unknown refund", metadata: ["refundNo": "\(refund.outRefundNo)"])
                 return
             }
-            try await record(refund, refundID: row.id, now: now)
+            try await record(WeChatPayGateway.refund(refund), refund: row, now: now)
         }
+    }
+
+    /// Handles an Alipay async notification (form-encoded). Alipay sends refunds to the payment's
+    /// notify URL too: a partial refund as TRADE_SUCCESS with `out_biz_no`, a full one as
+    /// TRADE_CLOSED; an unpaid trade closing is TRADE_CLOSED without refund fields (Huimin
+    /// closed it itself).
+    public func takeAlipayNotification(body: [UInt8]) async throws {
+        let now = clock.now()
+        guard let alipay = alipayClient else { throw Self.notConfigured("alipay") }
+        let notification = try alipay.notification(body: body)
+        if notification.isRefund {
+            guard let refundNo = notification.outBizNo, let row = try await store.refund(refundNo: refundNo) else {
+                logger.warning("refund notification for an unknown refund", metadata: ["trade": "\(notification.outTradeNo)"])
+                return
+            }
+            try await record(.succeeded(channelRefundID: notification.tradeNo, at: notification.refundedAt), refund: row, now: now)
+            return
+        }
+        guard notification.tradeStatus == "TRADE_SUCCESS" || notification.tradeStatus == "TRADE_FINISHED",
+              let total = notification.totalFen else { return }
+        try await takePayment(PaymentStore.ChannelPayment(
+            channel: "alipay", notificationID: notification.notifyID, tradeNo: notification.outTradeNo,
+            channelTradeID: notification.tradeNo, amountFen: total, paidAt: notification.paidAt ?? now))
     }
 
     /// Marks the order paid (and its booking confirmed); sends at once any refund this makes due.

@@ -1,3 +1,4 @@
+import Alipay
 import Appointments
 import Database
 import Foundation
@@ -11,25 +12,44 @@ import WeChatPay
 public struct PaymentService: Sendable {
     let store: PaymentStore
     let wechatClient: WeChatPayClient?
+    let alipayClient: AlipayPayClient?
+    let gateways: [String: any PaymentGateway]
     let clock: any HuiminClock
     let logger: Logger
 
     /// Channels residents can pay through today.
-    static let channels: Set<String> = ["wechat"]
+    static let channels: Set<String> = ["wechat", "alipay"]
 
-    public init(store: PaymentStore, wechat: WeChatPayClient?, clock: any HuiminClock, logger: Logger) {
+    public init(store: PaymentStore, wechat: WeChatPayClient?, alipay: AlipayPayClient?, clock: any HuiminClock, logger: Logger) {
         self.store = store
         self.wechatClient = wechat
+        self.alipayClient = alipay
+        var gateways: [String: any PaymentGateway] = [:]
+        if let wechat { gateways["wechat"] = WeChatPayGateway(client: wechat) }
+        if let alipay { gateways["alipay"] = AlipayGateway(client: alipay) }
+        self.gateways = gateways
         self.clock = clock
         self.logger = logger
     }
 
-    var wechat: WeChatPayClient {
-        get throws {
-            guard let wechatClient else {
-                throw AppError.unavailable("channel_not_configured", "WeChat Pay is not configured on this server.")
-            }
-            return wechatClient
+    func gateway(_ channel: String) throws -> any PaymentGateway {
+        guard let gateway = gateways[channel] else { throw Self.notConfigured(channel) }
+        return gateway
+    }
+
+    static func notConfigured(_ channel: String) -> AppError {
+        AppError.unavailable("channel_not_configured", "Payment channel \(channel) is not configured on this server.")
+    }
+
+    /// Who pays: the channel the resident signed in through and their user ID there (WeChat
+    /// openid, Alipay open ID). A channel's cashier only takes its own users.
+    public struct Payer: Sendable {
+        public var channel: String
+        public var userID: String
+
+        public init(channel: String, userID: String) {
+            self.channel = channel
+            self.userID = userID
         }
     }
 
@@ -43,7 +63,7 @@ public struct PaymentService: Sendable {
     /// Pays a locked booking's registration fee (挂号费). The same Idempotency-Key, or asking again
     /// for the same booking while its order is open, answers with the same order and a fresh
     /// prepay for it.
-    public func payRegistration(accountID: String, payerOpenID: String?, bookingID: String, channel: String,
+    public func payRegistration(accountID: String, payer: Payer, bookingID: String, channel: String,
                                 idempotencyKey: String?) async throws -> (checkout: Checkout, created: Bool) {
         if let key = idempotencyKey, key.isEmpty || key.count > 64 {
             throw AppError.invalid("idempotency_key_invalid", "An Idempotency-Key is 1 to 64 characters.")
@@ -51,9 +71,10 @@ public struct PaymentService: Sendable {
         guard Self.channels.contains(channel) else {
             throw AppError.invalid("channel_invalid", "Pay through one of: \(Self.channels.sorted().joined(separator: ", ")).")
         }
-        guard let openID = payerOpenID else {
-            throw AppError.rule("channel_not_available", "WeChat Pay needs an account that signed in through WeChat.")
+        guard payer.channel == channel else {
+            throw AppError.rule("channel_not_available", "Pay through \(channel) from an account that signed in through it.")
         }
+        let gateway = try gateway(channel)
         let now = clock.now()
         let request = PaymentStore.OrderRequest(
             accountID: accountID, channel: channel, idempotencyKey: idempotencyKey,
@@ -63,11 +84,9 @@ public struct PaymentService: Sendable {
         var order = opened.order
         var requestPayment: [String: String]?
         if PaymentOrderRow.openStates.contains(order.state) {
-            let prepay = try await wechat.prepay(WeChatPayOrder(
-                outTradeNo: order.tradeNo, description: order.description, amountFen: order.amountFen, payerOpenID: openID,
-                expiresAt: order.expiresAt, attach: order.id))
-            order = try await store.markPaying(orderID: order.id, prepayID: prepay.prepayID, now: clock.now())
-            requestPayment = prepay.requestPayment
+            let checkout = try await gateway.open(order, payer: payer.userID)
+            order = try await store.markPaying(orderID: order.id, prepayID: checkout.reference, now: clock.now())
+            requestPayment = checkout.requestPayment
         }
         return (Checkout(payment: PaymentView(order, refunds: try await store.refunds(orderID: order.id)), requestPayment: requestPayment),
                 !opened.existing)
@@ -143,17 +162,17 @@ public struct PaymentService: Sendable {
     func send(_ refund: PaymentRefundRow, order: PaymentOrderRow) async {
         let now = clock.now()
         do {
-            let answer = if refund.state == "processing" {
-                try await wechat.queryRefund(outRefundNo: refund.refundNo)
-            } else {
-                try await wechat.refund(WeChatPayRefundRequest(outTradeNo: order.tradeNo, outRefundNo: refund.refundNo,
-                                                               refundFen: refund.amountFen, totalFen: order.paidFen, reason: refund.reason))
+            let gateway = try gateway(order.channel)
+            do {
+                let answer = refund.state == "processing"
+                    ? try await gateway.queryRefund(refund, of: order)
+                    : try await gateway.refund(refund, of: order)
+                try await record(answer, refund: refund, now: now)
+            } catch let error as AppError where error.status < 500 && !gateway.isTransient(errorCode: error.code) {
+                // The channel refused it for good (e.g. the order is too old): a cashier must act.
+                logger.error("refund refused by channel", metadata: ["refund": "\(refund.refundNo)", "code": "\(error.code)"])
+                _ = try? await store.finishRefund(refundNo: refund.refundNo, end: .abnormal, channelRefundID: nil, at: now, now: now)
             }
-            try await record(answer, refundID: refund.id, now: now)
-        } catch let error as AppError where error.status < 500 && error.code != "wechatpay_frequency_limited" {
-            // The channel refused it for good (e.g. the order is too old): a cashier must act.
-            logger.error("refund refused by channel", metadata: ["refund": "\(refund.refundNo)", "code": "\(error.code)"])
-            _ = try? await store.finishRefund(refundNo: refund.refundNo, end: .abnormal, channelRefundID: nil, at: now, now: now)
         } catch {
             let pause = min(3600, 30 * (1 << min(refund.attempts, 7)))
             logger.warning("refund attempt failed", metadata: ["refund": "\(refund.refundNo)", "error": "\(error)"])
@@ -162,18 +181,16 @@ public struct PaymentService: Sendable {
         }
     }
 
-    func record(_ answer: WeChatPayRefund, refundID: String, now: Date) async throws {
-        switch answer.status {
-        case "SUCCESS":
-            try await store.finishRefund(refundNo: answer.outRefundNo, end: .succeeded, channelRefundID: answer.refundID,
-                                         at: answer.successTime ?? now, now: now)
-        case "CLOSED":
-            try await store.finishRefund(refundNo: answer.outRefundNo, end: .failed, channelRefundID: answer.refundID, at: now, now: now)
-        case "ABNORMAL":
-            try await store.finishRefund(refundNo: answer.outRefundNo, end: .abnormal, channelRefundID: answer.refundID, at: now, now: now)
-        default:
-            try await store.refundAccepted(refundID: refundID, channelRefundID: answer.refundID,
-                                           nextAttemptAt: now.addingTimeInterval(60), now: now)
+    func record(_ answer: GatewayRefund, refund: PaymentRefundRow, now: Date) async throws {
+        switch answer {
+        case .succeeded(let id, let at):
+            try await store.finishRefund(refundNo: refund.refundNo, end: .succeeded, channelRefundID: id, at: at ?? now, now: now)
+        case .failed(let id):
+            try await store.finishRefund(refundNo: refund.refundNo, end: .failed, channelRefundID: id, at: now, now: now)
+        case .abnormal(let id):
+            try await store.finishRefund(refundNo: refund.refundNo, end: .abnormal, channelRefundID: id, at: now, now: now)
+        case .processing(let id):
+            try await store.refundAccepted(refundID: refund.id, channelRefundID: id, nextAttemptAt: now.addingTimeInterval(60), now: now)
         }
     }
 }

@@ -2,7 +2,6 @@ import Database
 import Foundation
 import HuiminCore
 import Logging
-import WeChatPay
 
 /// The payments worker: turns cancelled paid bookings into refunds, closes unpaid orders whose
 /// time is up (at the channel first), asks the channel about orders whose notification is
@@ -50,24 +49,19 @@ public struct PaymentSweeper: Sendable {
     private func settle(_ order: PaymentOrderRow, closing: Bool) async throws -> Bool {
         let store = payments.store
         if order.prepayId != nil {
-            let transaction: WeChatPayTransaction?
-            do {
-                transaction = try await payments.wechat.query(outTradeNo: order.tradeNo)
-            } catch let error as AppError where error.code == "wechatpay_order_not_found" {
-                transaction = nil
-            }
-            if let transaction, transaction.tradeState == "SUCCESS" {
+            let gateway = try payments.gateway(order.channel)
+            let trade = try await gateway.query(order)
+            if let trade, trade.paid {
                 try await payments.takePayment(PaymentStore.ChannelPayment(
-                    channel: order.channel, notificationID: "query:\(transaction.transactionID ?? order.tradeNo)", tradeNo: order.tradeNo,
-                    channelTradeID: transaction.transactionID, amountFen: transaction.amountFen,
-                    paidAt: transaction.successTime ?? payments.clock.now()))
+                    channel: order.channel, notificationID: "query:\(trade.channelTradeID ?? order.tradeNo)", tradeNo: order.tradeNo,
+                    channelTradeID: trade.channelTradeID, amountFen: trade.amountFen, paidAt: trade.paidAt ?? payments.clock.now()))
                 return false
             }
             guard closing else {
                 try await store.touch(orderID: order.id, now: payments.clock.now())  // ask again one `overdue` later
                 return true
             }
-            if transaction != nil { try await payments.wechat.close(outTradeNo: order.tradeNo) }
+            if trade != nil { try await gateway.close(order) }
         }
         guard closing else { return true }
         return try await store.close(orderID: order.id, reason: "expired", now: payments.clock.now())

@@ -70,8 +70,8 @@ public struct ReconciliationService: Sendable {
 
     // MARK: Running a day
 
-    /// Reconciles the day. Without an uploaded channel bill, a WeChat Pay merchant's bill is
-    /// downloaded (T+1: WeChat Pay makes it after 10:00 the next day). The HIS file is required:
+    /// Reconciles the day. Without an uploaded channel bill, the channel's bill is downloaded
+    /// (T+1: WeChat Pay and Alipay make it after 10:00 the next day). The HIS file is required:
     /// without it every payment would show as missing in the HIS.
     public func run(day: String, merchantID: String, actor: AuditActor) async throws -> RunView {
         let merchant = try await self.merchant(merchantID, day: day)
@@ -81,10 +81,10 @@ public struct ReconciliationService: Sendable {
             throw AppError.conflict("his_file_missing", "Upload the HIS settlement file for this day first.")
         }
         if row?.channelFile == nil {
-            guard merchant.channel == "wechat" else {
+            guard let gateway = payments.gateways[merchant.channel] else {
                 throw AppError.conflict("channel_bill_missing", "Upload the channel's bill for this day first.")
             }
-            try await keep(try await payments.wechat.tradeBill(day: day), day: day, merchant: merchant, side: .channel, actor: actor)
+            try await keep(try await gateway.tradeBill(day: day), day: day, merchant: merchant, side: .channel, actor: actor)
             row = try await store.day(day, merchantID: merchantID)
         }
         guard let row, let channelPath = row.channelFile, let hisPath = row.hisFile else { throw AppError.internalError }

@@ -53,10 +53,10 @@ struct Resident: Sendable {
     static let phone = "13800138000"
     static let idNumber = "11010519491231002X"
 
-    /// WeChat login, an SMS code, and real-name registration as 张三.
+    /// WeChat (or Alipay) login, an SMS code, and real-name registration as 张三.
     static func register(_ h: TestHarness, _ client: any TestClientProtocol, phone: String = Resident.phone,
-                         idNumber: String = Resident.idNumber, name: String = "张三") async throws -> Resident {
-        let token = try await login(h, client)
+                         idNumber: String = Resident.idNumber, name: String = "张三", through channel: String = "wechat") async throws -> Resident {
+        let token = channel == "alipay" ? try await alipayLogin(h, client) : try await login(h, client)
         let sent = try await client.call(.post, "/api/v1/sms-codes", token: token, json: #"{"phone":"\#(phone)"}"#)
         #expect(sent.status == 202)
         let code = try #require(try await h.smsCode(for: phone))
@@ -70,6 +70,13 @@ struct Resident: Sendable {
     static func login(_ h: TestHarness, _ client: any TestClientProtocol, openid: String? = nil) async throws -> String {
         let code = try await h.wechatCode(openid: openid)
         let login = try await client.call(.post, "/api/v1/auth/wechat", json: #"{"code":"\#(code)"}"#)
+        #expect(login.status == 200, "\(login.body)")
+        return try #require(login["token"] as? String)
+    }
+
+    static func alipayLogin(_ h: TestHarness, _ client: any TestClientProtocol) async throws -> String {
+        let code = try #require(try await h.sandboxJSON("POST", "/sandbox/alipay/codes", body: "{}")["code"] as? String)
+        let login = try await client.call(.post, "/api/v1/auth/alipay", json: #"{"code":"\#(code)"}"#)
         #expect(login.status == 200, "\(login.body)")
         return try #require(login["token"] as? String)
     }

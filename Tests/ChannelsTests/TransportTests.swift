@@ -38,7 +38,8 @@ struct TransportTests {
                 try await sandbox.transport.send(OutboundRequest(method: "GET", url: sandbox.baseURL + "/sms/", timeout: 0.5))
             }
             #expect(error?.code == "channel_timeout")
-            #expect(ContinuousClock.now - started < .seconds(2))
+            // Well under the transport's 10 s; loose, as a loaded CI machine delays the wake-up.
+            #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
 

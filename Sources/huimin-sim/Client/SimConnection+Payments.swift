@@ -18,10 +18,11 @@ extension SimConnection {
         try await api("GET", "/api/v1/payments/\(id.urlQueryEncoded)")
     }
 
-    /// The payer confirms in WeChat's cashier: the sandbox pays the order and sends its signed
-    /// notification to Huimin.
-    func wechatPayerPays(tradeNo: String) async throws -> SimResponse {
-        try await sandbox("POST", "/sandbox/wechatpay/pay", .object(["outTradeNo": .string(tradeNo)]))
+    /// The payer confirms in the channel's cashier: the sandbox pays the order and sends its
+    /// signed notification to Huimin.
+    func payerPays(tradeNo: String, channel: String) async throws -> SimResponse {
+        try await sandbox("POST", channel == "alipay" ? "/sandbox/alipay/pay" : "/sandbox/wechatpay/pay",
+                          .object(["outTradeNo": .string(tradeNo)]))
     }
 
     func saveMerchant(hospital: String, channel: String, merchantNo: String) async throws -> SimResponse {

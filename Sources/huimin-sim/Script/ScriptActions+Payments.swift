@@ -4,9 +4,10 @@ extension ScriptActions {
     func performPayment(_ statement: ScriptStatement, _ arguments: [String], _ options: [String: String]) async throws -> Outcome? {
         let first = arguments.first ?? ""
         switch statement.command {
-        case "wechat-pay":
+        case "wechat-pay", "alipay-pay":
             let key = options["key"] ?? "sim-\(UUID().uuidString.prefix(12))"
-            let response = try await connection.payRegistration(booking: first, channel: "wechat", idempotencyKey: key)
+            let channel = statement.command == "wechat-pay" ? "wechat" : "alipay"
+            let response = try await connection.payRegistration(booking: first, channel: channel, idempotencyKey: key)
             if response.isSuccess, let cashier = response.json?.at("requestPayment") {
                 transcript.note("cashier: \(cashier.json)")
             }
@@ -16,7 +17,8 @@ extension ScriptActions {
             guard shown.isSuccess, let tradeNo = shown.json?.at("payment.tradeNo")?.stringValue else {
                 return Outcome(response: shown)
             }
-            return saving(try await connection.wechatPayerPays(tradeNo: tradeNo), "status")
+            let channel = shown.json?.at("payment.channel")?.stringValue ?? "wechat"
+            return saving(try await connection.payerPays(tradeNo: tradeNo, channel: channel), "status")
         case "payment":
             return showingPayment(try await connection.payment(first), save: "state")
         case "payments":

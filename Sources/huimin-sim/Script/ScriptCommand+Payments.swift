@@ -1,11 +1,13 @@
-/// Script words for payments: the resident pays through WeChat Pay, the payer confirms in the
+/// Script words for payments: the resident pays through WeChat Pay or Alipay, the payer confirms in the
 /// sandbox's cashier, the order is followed until it settles, and staff set merchants and refund.
 extension ScriptCommand {
     static let payments: [ScriptCommand] = [
         .init("wechat-pay", ["booking"], optional: ["key"], saves: "payment id",
               summary: "open (or reopen) the WeChat Pay order for a booking's fee; shows the cashier parameters (key= Idempotency-Key)"),
+        .init("alipay-pay", ["booking"], optional: ["key"], saves: "payment id",
+              summary: "open (or reopen) the Alipay order for a booking's fee (an account signed in through Alipay); shows my.tradePay's tradeNO"),
         .init("payer-pays", ["payment"], saves: "Huimin's answer status to the notification",
-              summary: "the payer confirms in WeChat's cashier (sandbox): the order is paid and its notification sent to Huimin"),
+              summary: "the payer confirms in the order's channel cashier (sandbox WeChat Pay or Alipay): the order is paid and its notification sent to Huimin"),
         .init("payment", ["payment"], saves: "state", summary: "show one payment order with its refunds"),
         .init("payments", saves: "how many", summary: "list the account's payment orders"),
         .init("wait-payment", ["payment", "state"], optional: ["seconds"],

@@ -50,7 +50,7 @@ public struct HISClient: Sendable {
                           birthDate: birthDate, phone: phone)
     }
 
-    private func post<Body: Encodable, Payload: Decodable>(hospitalCode: String, operation: String,
+    func post<Body: Encodable, Payload: Decodable>(hospitalCode: String, operation: String,
                                                            _ body: Body) async throws -> HISWire.Reply<Payload> {
         let bytes = Array(try JSONEncoder().encode(body))
         let url = "\(baseURL)/\(PercentEncoding.encode(hospitalCode))/\(operation)"

@@ -5,13 +5,17 @@ import Logging
 
 /// A hospital HIS front end: `POST /his/{hospital}/patient/query` and `/patient/create` (建档)
 /// in the `{"code","msg","data"}` convention, requests signed with the `X-HIS-*` HMAC-SHA256
-/// headers, plus `GET /sandbox/his/patients?hospital=` to inspect a hospital's table.
+/// headers, plus `GET /sandbox/his/patients?hospital=` to inspect a hospital's table. Bills,
+/// deposits and settlements are in FakeHISBilling*.swift.
 struct FakeHIS: Sendable {
     static let clockSkew: TimeInterval = 300
 
     let settings: SandboxSettings
     let faults: FaultPlan
     let table: HISPatientTable
+    let billing: HISBillingLedger
+    /// Settlement times and bill creation times.
+    let clock: any HuiminClock
     let logger: Logger
 
     struct Reply<Payload: Encodable>: Encodable {
@@ -62,9 +66,10 @@ struct FakeHIS: Sendable {
             let hospital = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))["hospital"] ?? ""
             return SandboxHTTP.json(PatientsReply(patients: table.patients(hospital: hospital)))
         }
+        registerBilling(on: router)
     }
 
-    private func handle(_ request: Request, _ context: BasicRequestContext,
+    func handle(_ request: Request, _ context: BasicRequestContext,
                         _ operation: (String, [UInt8]) -> Response) async throws -> Response {
         let body = try await SandboxHTTP.body(request)
         if let fault = faults.take(.his) {
@@ -138,7 +143,7 @@ struct FakeHIS: Sendable {
         return parts.count == 3 && parts.map(\.count) == [4, 2, 2] && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
     }
 
-    private func reply<Payload: Encodable>(_ code: String, _ message: String, data: Payload?,
+    func reply<Payload: Encodable>(_ code: String, _ message: String, data: Payload?,
                                            status: HTTPResponse.Status = .ok) -> Response {
         SandboxHTTP.json(Reply(code: code, msg: message, data: data), status: status)
     }

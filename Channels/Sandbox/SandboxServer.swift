@@ -32,7 +32,7 @@ public struct SandboxServer: Sendable {
         alipay = FakeAlipay(settings: settings, clock: clock, faults: faults, logger: logger)
         sms = FakeSMS(settings: settings, clock: clock, faults: faults, logger: logger)
         his = FakeHIS(settings: settings, faults: faults,
-                      table: HISPatientTable(fixtures: patients),
+                      table: HISPatientTable(fixtures: patients), billing: HISBillingLedger(), clock: clock,
                       logger: logger)
         control = ControlRoutes(faults: faults)
         wechatPay = FakeWeChatPay(settings: settings, clock: clock, logger: logger)

@@ -81,7 +81,7 @@ let package = Package(
             "HuiminCore", "CZlib",
         ], path: "Sources/Reconciliation", swiftSettings: strict),
         .target(name: "Payments", dependencies: [
-            "HuiminCore", "Database", "Appointments", "WeChatPay", "Alipay", "Reconciliation",
+            "HuiminCore", "Database", "Appointments", "WeChatPay", "Alipay", "HIS", "Reconciliation",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Payments", swiftSettings: strict),
         .target(name: "API", dependencies: [

@@ -43,6 +43,8 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     CatalogIntegrationRoutes(services: services).register(on: router.group("integration/v1"))
     CatalogStaffRoutes(services: services).register(on: api.group("staff"))
     PaymentRoutes(services: services).register(on: api)
+    BillRoutes(services: services).register(on: api)
+    BillIntegrationRoutes(services: services).register(on: router.group("integration/v1"))
     PaymentStaffRoutes(services: services).register(on: api.group("staff"))
     ReconciliationRoutes(services: services).register(on: api.group("staff"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))

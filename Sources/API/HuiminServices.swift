@@ -45,6 +45,7 @@ public struct HuiminServices: Sendable {
     public let paymentStore: PaymentStore
     public let payments: PaymentService
     public let paymentSweeper: PaymentSweeper
+    public let billing: BillingService
     public let reconciliation: ReconciliationService
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
@@ -99,7 +100,9 @@ public struct HuiminServices: Sendable {
                                                          notifyURL: channels.alipayNotifyURL)
             .map { AlipayPayClient(configuration: $0, transport: transport, clock: clock) }
         payments = PaymentService(store: paymentStore, wechat: try WeChatPaySetup.client(channels, transport: transport, clock: clock),
-                                  alipay: alipayPay, clock: clock, logger: logger)
+                                  alipay: alipayPay, bills: BillStore(database: database),
+                                  his: HISClient(settings: channels, transport: transport, clock: clock), clock: clock, logger: logger)
+        billing = BillingService(payments: payments)
         paymentSweeper = PaymentSweeper(payments: payments)
         reconciliation = ReconciliationService(store: ReconciliationStore(database: database), payments: payments,
                                                directory: configuration.dataDirectory.appendingPathComponent("reconciliation"), clock: clock)

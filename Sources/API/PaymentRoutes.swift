@@ -4,14 +4,27 @@ import HuiminCore
 import Hummingbird
 import Payments
 
-/// `/api/v1/payments`: a resident pays what they owe and follows their orders and refunds.
+/// `/api/v1/payments`: a resident pays what they owe (a registration fee, a clinic bill, a bill
+/// scanned from its QR code, a deposit top-up) and follows their orders and refunds.
 struct PaymentRoutes {
     let services: HuiminServices
 
+    /// The field a business type needs; its absence is `<field>_missing` (e.g. `bill_id_missing`).
+    static func required(_ value: String?, _ name: String, code: String) throws -> String {
+        guard let value, !value.isEmpty else { throw AppError.invalid(code, "This businessType needs \(name).") }
+        return value
+    }
+
     struct PayBody: Decodable {
         let businessType: String
-        let bookingId: String?
         let channel: String
+        let bookingId: String?
+        let billId: String?
+        let payCode: String?
+        let memberId: String?
+        let hospitalCode: String?
+        let admissionNo: String?
+        let amountFen: Int64?
     }
     struct PaymentsEnvelope: Encodable, Sendable { let payments: [PaymentView] }
     struct PaymentEnvelope: Encodable, Sendable { let payment: PaymentView }
@@ -20,15 +33,29 @@ struct PaymentRoutes {
         router.post("payments") { request, context in
             let (account, _) = try await services.resident(request)
             let body = try await request.json(PayBody.self, context: context)
-            guard body.businessType == "registration" else {
-                throw AppError.invalid("business_type_invalid", "Pay a registration fee: businessType \"registration\" with its bookingId.")
+            let payer = PaymentService.Payer(channel: account.channel, userID: account.channelUserId)
+            let key = request.headers[.idempotencyKey]
+            let (checkout, created) = switch body.businessType {
+            case "registration":
+                try await services.payments.payRegistration(accountID: account.id, payer: payer,
+                                                            bookingID: try Self.required(body.bookingId, "bookingId", code: "booking_id_missing"),
+                                                            channel: body.channel, idempotencyKey: key)
+            case "clinic_bill":
+                try await services.billing.payBill(accountID: account.id, payer: payer, billID: try Self.required(body.billId, "billId", code: "bill_id_missing"),
+                                                   channel: body.channel, idempotencyKey: key)
+            case "scan_to_pay":
+                try await services.billing.payScanned(accountID: account.id, payer: payer,
+                                                      payCode: try Self.required(body.payCode, "payCode", code: "pay_code_missing"), channel: body.channel,
+                                                      idempotencyKey: key)
+            case "deposit":
+                try await services.billing.topUp(accountID: account.id, payer: payer, memberID: try Self.required(body.memberId, "memberId", code: "member_id_missing"),
+                                                 hospitalCode: try Self.required(body.hospitalCode, "hospitalCode", code: "hospital_code_missing"),
+                                                 admissionNo: try Self.required(body.admissionNo, "admissionNo", code: "admission_no_missing"),
+                                                 amountFen: body.amountFen ?? 0, channel: body.channel, idempotencyKey: key)
+            default:
+                throw AppError.invalid("business_type_invalid",
+                                       "businessType is registration (bookingId), clinic_bill (billId), scan_to_pay (payCode) or deposit.")
             }
-            guard let bookingID = body.bookingId, !bookingID.isEmpty else {
-                throw AppError.invalid("booking_id_missing", "Say which booking the fee is for: bookingId.")
-            }
-            let (checkout, created) = try await services.payments.payRegistration(
-                accountID: account.id, payer: PaymentService.Payer(channel: account.channel, userID: account.channelUserId), bookingID: bookingID,
-                channel: body.channel, idempotencyKey: request.headers[.idempotencyKey])
             return JSONResponse(checkout, status: created ? .created : .ok)
         }
         router.get("payments") { request, _ in

@@ -2,6 +2,7 @@ import Alipay
 import Appointments
 import Database
 import Foundation
+import HIS
 import HuiminCore
 import Logging
 import WeChatPay
@@ -14,14 +15,20 @@ public struct PaymentService: Sendable {
     let wechatClient: WeChatPayClient?
     let alipayClient: AlipayPayClient?
     let gateways: [String: any PaymentGateway]
+    /// Bills and the HIS they are posted to once paid.
+    let bills: BillStore
+    let his: HISClient
     let clock: any HuiminClock
     let logger: Logger
 
     /// Channels residents can pay through today.
     static let channels: Set<String> = ["wechat", "alipay"]
 
-    public init(store: PaymentStore, wechat: WeChatPayClient?, alipay: AlipayPayClient?, clock: any HuiminClock, logger: Logger) {
+    public init(store: PaymentStore, wechat: WeChatPayClient?, alipay: AlipayPayClient?, bills: BillStore, his: HISClient,
+                clock: any HuiminClock, logger: Logger) {
         self.store = store
+        self.bills = bills
+        self.his = his
         self.wechatClient = wechat
         self.alipayClient = alipay
         var gateways: [String: any PaymentGateway] = [:]
@@ -65,6 +72,16 @@ public struct PaymentService: Sendable {
     /// prepay for it.
     public func payRegistration(accountID: String, payer: Payer, bookingID: String, channel: String,
                                 idempotencyKey: String?) async throws -> (checkout: Checkout, created: Bool) {
+        try await pay(accountID: accountID, payer: payer, channel: channel, idempotencyKey: idempotencyKey,
+                      what: "registration\u{1F}\(bookingID)") { request, now in
+            try await store.openRegistrationOrder(request, bookingID: bookingID, now: now)
+        }
+    }
+
+    /// Checks the request, opens the order (`open`, in the store's transaction), then hands an
+    /// open order to its channel. `what` names the request for the Idempotency-Key's digest.
+    func pay(accountID: String, payer: Payer, channel: String, idempotencyKey: String?, what: String,
+             open: (PaymentStore.OrderRequest, Date) async throws -> PaymentStore.Opened) async throws -> (checkout: Checkout, created: Bool) {
         if let key = idempotencyKey, key.isEmpty || key.count > 64 {
             throw AppError.invalid("idempotency_key_invalid", "An Idempotency-Key is 1 to 64 characters.")
         }
@@ -78,9 +95,9 @@ public struct PaymentService: Sendable {
         let now = clock.now()
         let request = PaymentStore.OrderRequest(
             accountID: accountID, channel: channel, idempotencyKey: idempotencyKey,
-            requestDigest: Digest.sha256Hex(Array("registration\u{1F}\(bookingID)\u{1F}\(channel)".utf8)),
+            requestDigest: Digest.sha256Hex(Array("\(what)\u{1F}\(channel)".utf8)),
             tradeNo: TradeNumber.make("P", at: now), orderID: TypedID.ordered("pay", at: now))
-        let opened = try await store.openRegistrationOrder(request, bookingID: bookingID, now: now)
+        let opened = try await open(request, now)
         var order = opened.order
         var requestPayment: [String: String]?
         if PaymentOrderRow.openStates.contains(order.state) {
@@ -88,8 +105,11 @@ public struct PaymentService: Sendable {
             order = try await store.markPaying(orderID: order.id, prepayID: checkout.reference, now: clock.now())
             requestPayment = checkout.requestPayment
         }
-        return (Checkout(payment: PaymentView(order, refunds: try await store.refunds(orderID: order.id)), requestPayment: requestPayment),
-                !opened.existing)
+        return (Checkout(payment: try await view(order), requestPayment: requestPayment), !opened.existing)
+    }
+
+    func view(_ order: PaymentOrderRow) async throws -> PaymentView {
+        PaymentView(order, refunds: try await store.refunds(orderID: order.id), posting: try await store.posting(orderID: order.id))
     }
 
     // MARK: Reading
@@ -97,7 +117,7 @@ public struct PaymentService: Sendable {
     public func payments(accountID: String) async throws -> [PaymentView] {
         var views: [PaymentView] = []
         for order in try await store.orders(accountID: accountID) {
-            views.append(PaymentView(order, refunds: try await store.refunds(orderID: order.id)))
+            views.append(try await view(order))
         }
         return views
     }
@@ -106,7 +126,7 @@ public struct PaymentService: Sendable {
         guard let order = try await store.order(id: paymentID), order.accountId == accountID else {
             throw AppError.notFound("payment_not_found", "No such payment order.")
         }
-        return PaymentView(order, refunds: try await store.refunds(orderID: order.id))
+        return try await view(order)
     }
 
     /// For cashiers: any order. A resident's payment is their record, so the reading is audited.
@@ -120,7 +140,7 @@ public struct PaymentService: Sendable {
         guard let order = try await store.order(id: id) else {
             throw AppError.notFound("payment_not_found", "No such payment order.")
         }
-        return PaymentView(order, refunds: try await store.refunds(orderID: order.id))
+        return try await view(order)
     }
 
     // MARK: Merchants

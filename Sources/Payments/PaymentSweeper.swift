@@ -5,8 +5,8 @@ import Logging
 
 /// The payments worker: turns cancelled paid bookings into refunds, closes unpaid orders whose
 /// time is up (at the channel first), asks the channel about orders whose notification is
-/// overdue (掉单), and sends refunds until the channel answers. Every step is idempotent, so it
-/// runs in `huimin serve` and `huimin worker` alike.
+/// overdue (掉单), posts paid bills and deposits to the HIS, and sends refunds until the channel
+/// answers. Every step is idempotent, so it runs in `huimin serve` and `huimin worker` alike.
 public struct PaymentSweeper: Sendable {
     let payments: PaymentService
     let interval: Duration
@@ -24,6 +24,8 @@ public struct PaymentSweeper: Sendable {
         public var closed = 0
         public var recovered = 0
         public var refundsSent = 0
+        public var postedToHIS = 0
+        public var refusedByHIS = 0
     }
 
     public func pass() async throws -> Pass {
@@ -36,6 +38,7 @@ public struct PaymentSweeper: Sendable {
         for order in try await store.paying(updatedBefore: now.addingTimeInterval(-overdue)) where order.expiresAt > now {
             if try await settle(order, closing: false) == false { pass.recovered += 1 }
         }
+        (pass.postedToHIS, pass.refusedByHIS) = try await payments.postDue()
         for (refund, order) in try await store.dueRefunds(now: payments.clock.now()) {
             await payments.send(refund, order: order)
             pass.refundsSent += 1
@@ -79,7 +82,8 @@ public struct PaymentSweeper: Sendable {
                 if pass != Pass() {
                     payments.logger.info("payment sweep", metadata: [
                         "refundsAdopted": "\(pass.refundsAdopted)", "closed": "\(pass.closed)", "recovered": "\(pass.recovered)",
-                        "refundsSent": "\(pass.refundsSent)",
+                        "refundsSent": "\(pass.refundsSent)", "postedToHIS": "\(pass.postedToHIS)",
+                        "refusedByHIS": "\(pass.refusedByHIS)",
                     ])
                 }
             } catch {

@@ -22,6 +22,16 @@ public struct PaymentView: Codable, Sendable, Equatable {
     public var closedAt: String?
     public var createdAt: String
     public var refunds: [RefundView]
+    /// For a bill or deposit: how its posting to the HIS (入账) stands.
+    public var his: HISPostingView?
+
+    public struct HISPostingView: Codable, Sendable, Equatable {
+        /// pending (being told to the HIS), posted (the HIS's receipt) or refused (the money goes back).
+        public var state: String
+        public var receiptNo: String?
+        public var settledAt: String?
+        public var attempts: Int
+    }
 
     public struct RefundView: Codable, Sendable, Equatable {
         public var id: String
@@ -34,7 +44,7 @@ public struct PaymentView: Codable, Sendable, Equatable {
         public var succeededAt: String?
     }
 
-    init(_ order: PaymentOrderRow, refunds: [PaymentRefundRow]) {
+    init(_ order: PaymentOrderRow, refunds: [PaymentRefundRow], posting: HISPostingRow?) {
         id = order.id
         tradeNo = order.tradeNo
         businessType = order.businessType
@@ -54,6 +64,9 @@ public struct PaymentView: Codable, Sendable, Equatable {
         self.refunds = refunds.map {
             RefundView(id: $0.id, refundNo: $0.refundNo, amountFen: $0.amountFen, reason: $0.reason, cause: $0.cause, state: $0.state,
                        createdAt: ISO8601.string($0.createdAt), succeededAt: $0.succeededAt.map(ISO8601.string))
+        }
+        his = posting.map {
+            HISPostingView(state: $0.state, receiptNo: $0.receiptNo, settledAt: $0.settledAt.map(ISO8601.string), attempts: $0.attempts)
         }
     }
 }

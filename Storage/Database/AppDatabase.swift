@@ -39,6 +39,7 @@ public final class AppDatabase: Sendable {
         AppointmentMigrations.register(in: &m)
         PaymentMigrations.register(in: &m)
         ReconciliationMigrations.register(in: &m)
+        BillingMigrations.register(in: &m)
         return m
     }
 

@@ -35,7 +35,7 @@ extension PaymentStore {
     }
 
     /// Marks the order paid and fulfils what it pays for in the same transaction: a registration
-    /// order confirms its booking.
+    /// order confirms its booking; a bill is marked paid and, like a deposit, queued for the HIS.
     public func takePayment(_ payment: ChannelPayment, now: Date,
                             bookingMessages: @escaping @Sendable (BookingRow, SlotContext) -> [OutboxMessage]) async throws -> PaidOutcome {
         try await database.pool.write { db in
@@ -93,6 +93,10 @@ extension PaymentStore {
                 } catch let error as AppError {
                     cause = ("booking_not_payable", "预约已不可支付，退款：\(error.code)")
                 }
+            } else if order.businessType == "deposit" {
+                try Self.queuePosting(db, orderID: order.id, now: now)
+            } else {
+                cause = try Self.fulfilBill(db, order: order, now: now)
             }
             var refund: PaymentRefundRow?
             if let (code, reason) = cause {

@@ -116,7 +116,7 @@ public final class PaymentStore: Sendable {
         }
     }
 
-    private static func earlier(_ db: GRDB.Database, _ request: OrderRequest) throws -> PaymentOrderRow? {
+    static func earlier(_ db: GRDB.Database, _ request: OrderRequest) throws -> PaymentOrderRow? {
         guard let key = request.idempotencyKey,
               let earlier = try PaymentOrderRow.filter(Column("account_id") == request.accountID && Column("idempotency_key") == key).fetchOne(db)
         else { return nil }

@@ -64,7 +64,7 @@ struct WeChatPayHarness: Sendable {
     }
 
     /// Waits (briefly, in real time) until the inbox holds `count` notifications.
-    func waitForNotifications(_ count: Int, seconds: Double = 5) async throws -> [NotificationInbox.Received] {
+    func waitForNotifications(_ count: Int, seconds: Double = 20) async throws -> [NotificationInbox.Received] {
         let deadline = Date().addingTimeInterval(seconds)
         while inbox.all.count < count, Date() < deadline {
             try await Task.sleep(for: .milliseconds(20))

@@ -5,7 +5,8 @@ import Testing
 /// made with `huimin admin`, and the simulator's scripts from `assets/sim/` run against it.
 @Suite(.serialized) struct SimulatorScriptTests {
     @Test(arguments: ["register-and-verify.sim", "family.sim", "static-code.sim", "patient-cards.sim", "sandbox-faults.sim",
-                      "book-and-cancel.sim", "check-in-and-queue.sim", "suspension.sim", "pay-and-refund.sim", "reconcile-day.sim"])
+                      "book-and-cancel.sim", "check-in-and-queue.sim", "suspension.sim", "pay-and-refund.sim", "reconcile-day.sim",
+                      "pay-bills.sim"])
     func scriptPassesAgainstARealServer(script: String) async throws {
         let server = try ServerProcess()
         try await server.start()

@@ -1,0 +1,58 @@
+import GRDB
+
+/// Schema of what residents pay besides registration: clinic bills (待缴费) the HIS pushes, deposit
+/// top-ups (住院预缴金), and the posting of every such payment to the HIS (入账), retried until the
+/// HIS answers.
+enum BillingMigrations {
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("billing-v1") { db in
+            try db.execute(sql: """
+                -- A bill as the HIS pushed it. `state` unpaid -> paid (an order here paid it) or
+                -- withdrawn (the HIS took it back, or it was paid at the window).
+                CREATE TABLE clinic_bill (
+                    id TEXT PRIMARY KEY,
+                    hospital_code TEXT NOT NULL,
+                    bill_no TEXT NOT NULL,
+                    patient_id TEXT NOT NULL,
+                    department_name TEXT NOT NULL,
+                    doctor_name TEXT NOT NULL,
+                    -- The item lines as pushed (JSON array), shown to the resident as they are.
+                    items TEXT NOT NULL,
+                    total_fen INTEGER NOT NULL CHECK (total_fen > 0),
+                    state TEXT NOT NULL CHECK (state IN ('unpaid', 'paid', 'withdrawn')),
+                    billed_at TEXT NOT NULL,
+                    -- The token in the QR code printed on the bill (扫码付).
+                    pay_code TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (hospital_code, bill_no)
+                ) STRICT;
+                CREATE INDEX clinic_bill_patient ON clinic_bill(hospital_code, patient_id, billed_at);
+
+                -- One row a deposit order: which stay it tops up.
+                CREATE TABLE deposit_topup (
+                    order_id TEXT PRIMARY KEY REFERENCES payment_order(id),
+                    hospital_code TEXT NOT NULL,
+                    admission_no TEXT NOT NULL,
+                    patient_id TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX deposit_topup_admission ON deposit_topup(hospital_code, admission_no);
+
+                -- A paid bill or deposit told to the HIS. pending -> posted (the HIS's receipt) or
+                -- refused (the HIS will not take it: the money goes back).
+                CREATE TABLE his_posting (
+                    order_id TEXT PRIMARY KEY REFERENCES payment_order(id),
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'posted', 'refused')),
+                    receipt_no TEXT,
+                    settled_at TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    next_attempt_at TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX his_posting_due ON his_posting(next_attempt_at) WHERE state = 'pending';
+                """)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import HuiminCore
+
+/// Paid bills and deposits told to the HIS (入账), again until it answers. The HIS posting is
+/// idempotent on the trade number, so a retry after a lost answer books nothing twice. When the
+/// HIS refuses for good (the bill was paid at the window meanwhile), the money goes back.
+extension PaymentStore {
+    public func duePostings(now: Date, limit: Int = 100) async throws -> [(posting: HISPostingRow, order: PaymentOrderRow)] {
+        try await database.pool.read { db in
+            try HISPostingRow.filter(Column("state") == "pending" && Column("next_attempt_at") <= now)
+                .order(Column("next_attempt_at")).limit(limit).fetchAll(db)
+                .compactMap { posting in try PaymentOrderRow.fetchOne(db, key: posting.orderId).map { (posting, $0) } }
+        }
+    }
+
+    public func posting(orderID: String) async throws -> HISPostingRow? {
+        try await database.pool.read { db in try HISPostingRow.fetchOne(db, key: orderID) }
+    }
+
+    public func posted(orderID: String, receiptNo: String, settledAt: Date, now: Date) async throws {
+        try await database.pool.write { db in
+            guard var posting = try HISPostingRow.fetchOne(db, key: orderID), posting.state == "pending",
+                  let order = try PaymentOrderRow.fetchOne(db, key: orderID) else { return }
+            posting.state = "posted"
+            posting.receiptNo = receiptNo
+            posting.settledAt = settledAt
+            posting.attempts += 1
+            posting.lastError = nil
+            posting.updatedAt = now
+            try posting.update(db)
+            try Self.audit(db, order, "his.posted", actor: .hospital(order.hospitalCode), detail: "receipt=\(receiptNo)", now: now)
+        }
+    }
+
+    public func postingFailed(orderID: String, error: String, nextAttemptAt: Date, now: Date) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: """
+                UPDATE his_posting SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, updated_at = ?
+                WHERE order_id = ? AND state = 'pending'
+                """, arguments: [String(error.prefix(500)), nextAttemptAt, now, orderID])
+        }
+    }
+
+    /// The HIS will not take the payment: the posting ends refused, a clinic bill is withdrawn
+    /// (the HIS no longer owes it here) and what is left of the payment is refunded.
+    public func postingRefused(orderID: String, code: String, now: Date) async throws -> (PaymentRefundRow, PaymentOrderRow)? {
+        try await database.pool.write { db in
+            guard var posting = try HISPostingRow.fetchOne(db, key: orderID), posting.state == "pending",
+                  var order = try PaymentOrderRow.fetchOne(db, key: orderID) else { return nil }
+            posting.state = "refused"
+            posting.attempts += 1
+            posting.lastError = code
+            posting.updatedAt = now
+            try posting.update(db)
+            try Self.audit(db, order, "his.refused", actor: .hospital(order.hospitalCode), detail: "code=\(code)", now: now)
+            if order.businessType != "deposit" {
+                try db.execute(sql: "UPDATE clinic_bill SET state = 'withdrawn', updated_at = ? WHERE id = ? AND state = 'paid'",
+                               arguments: [now, order.businessRef])
+            }
+            guard order.refundableFen > 0 else { return nil }
+            let refund = try Self.insertRefund(db, order: &order, amountFen: order.refundableFen, reason: "医院未能入账，退款",
+                                               cause: "his_refused", idempotencyKey: "his_refused", actor: .system, now: now)
+            return (refund, order)
+        }
+    }
+}

@@ -33,6 +33,15 @@ struct ReconciliationRoutes {
                 day: context.parameters.get("day") ?? "", merchantID: context.parameters.get("merchant") ?? "", side: side, bytes: bytes,
                 actor: .staff(staff.id)))
         }
+        router.post("reconciliation/:day/:merchant/files/:side/fetch") { request, context in
+            let staff = try await cashier(request)
+            guard let side = ReconciliationService.Side(rawValue: context.parameters.get("side") ?? "") else {
+                throw AppError.notFound("file_side_invalid", "Fetch files/channel (the channel's bill) or files/his (the HIS settlement file).")
+            }
+            return JSONResponse(try await services.reconciliation.fetch(
+                day: context.parameters.get("day") ?? "", merchantID: context.parameters.get("merchant") ?? "", side: side,
+                actor: .staff(staff.id)))
+        }
         router.post("reconciliation/:day/:merchant/run") { request, context in
             let staff = try await cashier(request)
             return JSONResponse(try await services.reconciliation.run(

@@ -38,6 +38,24 @@ public struct ReconciliationService: Sendable {
         return view
     }
 
+    /// Takes the side's file through its adapter instead of an upload: the channel's bill from
+    /// the channel (T+1), the settlement file from the merchant's hospital's HIS. Checked and kept
+    /// like an upload.
+    public func fetch(day: String, merchantID: String, side: Side, actor: AuditActor) async throws -> DayView {
+        let merchant = try await self.merchant(merchantID, day: day)
+        let bytes: [UInt8]
+        switch side {
+        case .channel:
+            guard let gateway = payments.gateways[merchant.channel] else {
+                throw AppError.conflict("channel_bill_unavailable", "Bills of channel \(merchant.channel) cannot be downloaded here; upload it.")
+            }
+            bytes = try await gateway.tradeBill(day: day)
+        case .his:
+            bytes = try await payments.his.settlementFile(hospitalCode: merchant.hospitalCode, day: day)
+        }
+        return try await upload(day: day, merchantID: merchantID, side: side, bytes: bytes, actor: actor)
+    }
+
     private func keep(_ bytes: [UInt8], day: String, merchant: MerchantRow, side: Side, actor: AuditActor) async throws {
         let sha = Digest.sha256Hex(bytes)
         let folder = directory.appendingPathComponent(merchant.id).appendingPathComponent(day)
@@ -104,9 +122,10 @@ public struct ReconciliationService: Sendable {
             }
             if isPrevious { neighbours.includesPreviousDay = true } else { neighbours.includesNextDay = true }
         }
+        let refused = try await store.hisRefusedTrades(merchantID: merchantID, from: huimin.from, to: huimin.to)
         let result = Reconciler.reconcile(ReconciliationInput(
             day: day, merchant: merchant.merchantNo, channel: channel, huimin: huimin.day, channelBill: channelBill, his: his,
-            neighbours: neighbours))
+            neighbours: neighbours, hisRefusedTrades: refused))
         let now = clock.now()
         let rows = result.differences.map { d in
             ReconDifferenceRow(reconDayId: row.id, id: d.id, kind: d.kind.rawValue, movement: d.movement.rawValue, tradeNo: d.tradeNo,
@@ -131,7 +150,8 @@ public struct ReconciliationService: Sendable {
     }
 
     /// Huimin's own payments and refunds of the three days, split into the day and its neighbours.
-    private func ledger(merchant: MerchantRow, channel: PaymentChannel, days: [String]) async throws -> (day: RecordBatch, neighbours: RecordBatch) {
+    private func ledger(merchant: MerchantRow, channel: PaymentChannel,
+                        days: [String]) async throws -> (day: RecordBatch, neighbours: RecordBatch, from: Date, to: Date) {
         guard let from = BusinessCalendar.instant(day: days[0], minutes: 0), let last = BusinessCalendar.adding(days: 1, to: days[2]),
               let to = BusinessCalendar.instant(day: last, minutes: 0) else { throw AppError.internalError }
         var day = RecordBatch(side: .huimin), neighbours = RecordBatch(side: .huimin)
@@ -141,6 +161,6 @@ public struct ReconciliationService: Sendable {
                                               date: line.at, merchant: merchant.merchantNo, channel: channel)
             if record.day == days[1] { try day.append(record) } else { try neighbours.append(record) }
         }
-        return (day, neighbours)
+        return (day, neighbours, from, to)
     }
 }

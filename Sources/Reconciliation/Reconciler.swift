@@ -254,7 +254,7 @@ struct Engine {
             if xPaid && hPaid {
                 if compareAmounts() {
                     found = (.amountMismatch, amountAction(), "The sides disagree on the amount.")
-                } else if !s.present {
+                } else if !s.present && !input.hisRefusedTrades.contains(tradeNo) {
                     found = (.hisMissing, .repostToHIS, "Paid in the channel and in Huimin; the HIS has no settlement.")
                 }
             } else if xPaid {
@@ -281,7 +281,7 @@ struct Engine {
             if xOK && hOK {
                 if compareAmounts() {
                     found = (.amountMismatch, amountAction(), "The sides disagree on the refund amount.")
-                } else if !s.present {
+                } else if !s.present && !input.hisRefusedTrades.contains(tradeNo) {
                     found = (.hisMissing, .repostToHIS, "Refunded in the channel and in Huimin; the HIS has no reversal.")
                 }
             } else if xOK {

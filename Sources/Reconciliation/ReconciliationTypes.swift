@@ -33,13 +33,17 @@ public struct ReconciliationInput: Sendable {
     public var crossDayWindowSeconds: Int64
     /// Amount mismatches up to this many fen propose `write_off` instead of `investigate`.
     public var writeOffToleranceFen: Int64
+    /// Trades the HIS refused and Huimin refunded in full: their absence from the HIS is no
+    /// difference (the payment and its refund still match between Huimin and the channel).
+    public var hisRefusedTrades: Set<String>
 
     public init(day: String, merchant: String, channel: PaymentChannel, huimin: RecordBatch, channelBill: RecordBatch,
                 his: RecordBatch, neighbours: NeighbourLines? = nil, crossDayWindowSeconds: Int64 = 600,
-                writeOffToleranceFen: Int64 = 0) {
+                writeOffToleranceFen: Int64 = 0, hisRefusedTrades: Set<String> = []) {
         self.day = day; self.merchant = merchant; self.channel = channel; self.huimin = huimin
         self.channelBill = channelBill; self.his = his; self.neighbours = neighbours
         self.crossDayWindowSeconds = crossDayWindowSeconds; self.writeOffToleranceFen = writeOffToleranceFen
+        self.hisRefusedTrades = hisRefusedTrades
     }
 }
 

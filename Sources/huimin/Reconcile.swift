@@ -11,7 +11,7 @@ import Payments
 struct Reconcile: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Three-way reconciliation (对账) of a business day for a merchant: upload files, run, list, resolve, close (日结).",
-        subcommands: [Upload.self, Run.self, Differences.self, Resolve.self, Close.self])
+        subcommands: [Upload.self, Fetch.self, Run.self, Differences.self, Resolve.self, Close.self])
 
     struct Day: ParsableArguments {
         @Option(help: "The business day, YYYY-MM-DD (Asia/Shanghai).") var day: String
@@ -40,9 +40,25 @@ struct Reconcile: AsyncParsableCommand {
         }
     }
 
+    struct Fetch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take the channel's bill from the channel, or the HIS settlement file from the hospital's HIS, instead of uploading it.")
+        @OptionGroup var day: Day
+        @Option(help: "channel or his.") var side: String
+
+        func run() async throws {
+            guard let side = ReconciliationService.Side(rawValue: side) else { throw ValidationError("--side is channel or his") }
+            let services = try ServerSetup.services(logger: Logger(label: "huimin.reconcile"))
+            let view = try await ServerSetup.reporting {
+                try await services.reconciliation.fetch(day: day.day, merchantID: day.merchant, side: side, actor: Reconcile.actor)
+            }
+            print(try ServerSetup.json(view))
+        }
+    }
+
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Match the day's three sides; without an uploaded bill a WeChat Pay merchant's bill is downloaded.")
+            abstract: "Match the day's three sides; without an uploaded bill the channel's bill is downloaded.")
         @OptionGroup var day: Day
 
         func run() async throws {

@@ -276,4 +276,15 @@ public final class ReconciliationStore: Sendable {
             return lines
         }
     }
+
+    /// Trade numbers of the merchant's orders, paid in this window, that the HIS refused and that
+    /// went back to the payer: the HIS is not expected to hold them.
+    public func hisRefusedTrades(merchantID: String, from: Date, to: Date) async throws -> Set<String> {
+        try await database.pool.read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT o.trade_no FROM payment_order o JOIN his_posting p ON p.order_id = o.id
+                WHERE o.merchant_id = ? AND o.paid_at >= ? AND o.paid_at < ? AND p.state = 'refused'
+                """, arguments: [merchantID, from, to]))
+        }
+    }
 }

@@ -105,6 +105,16 @@ import Testing
         #expect(r.pending.allSatisfy { $0.waitingFor == "2026-11-25" || $0.waitingFor == "2026-11-23" })
     }
 
+    @Test func tradesTheHISRefusedAndHuiminRefundedAreNotMissingInTheHIS() throws {
+        let g = try Generator.day(seed: 5, lines: 300, day: "2026-11-24", channel: .wechat)
+        let missing = g.expected.filter { $0.kind == .hisMissing }
+        #expect(!missing.isEmpty, "the generator injects HIS漏账")
+        var input = try Fixture.input(g)
+        input.hisRefusedTrades = Set(missing.map(\.tradeNo))
+        let found = Fixture.found(Reconciler.reconcile(input))
+        #expect(found == g.expected.filter { $0.kind != .hisMissing }.sorted(), "only the HIS-missing differences go")
+    }
+
     @Test func otherMerchantsAndChannelsAreIgnored() throws {
         let g = try Generator.day(seed: 4, lines: 200, day: "2026-11-24", channel: .wechat)
         var input = try Fixture.input(g)

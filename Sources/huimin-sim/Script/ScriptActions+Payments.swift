@@ -49,6 +49,10 @@ extension ScriptActions {
             guard bill.isSuccess else { return Outcome(response: bill) }
             return saving(try await connection.reconUpload(day: first, merchant: arguments[1], side: "channel", bytes: bill.body),
                           "lastUpload.lines")
+        case "recon-fetch":
+            return saving(try await connection.staff("POST", "/api/v1/staff/reconciliation/\(first.urlQueryEncoded)/"
+                                                         + "\(arguments[1].urlQueryEncoded)/files/\(arguments[2].urlQueryEncoded)/fetch"),
+                          "lastUpload.lines")
         case "recon-run":
             return saving(try await connection.reconRun(day: first, merchant: arguments[1]), "found")
         case "recon-differences":

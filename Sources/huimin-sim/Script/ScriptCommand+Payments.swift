@@ -21,6 +21,8 @@ extension ScriptCommand {
               summary: "upload the HIS settlement file (side his) or a channel bill (side channel) from a file; ${vars} in it are expanded"),
         .init("recon-channel-bill", ["day", "merchant"], saves: "lines read",
               summary: "download the day's WeChat Pay bill from the (sandbox) merchant platform and upload it as the channel side"),
+        .init("recon-fetch", ["day", "merchant", "side"], saves: "lines read",
+              summary: "take the day's channel bill (side channel) or the HIS settlement file (side his) through Huimin's adapters"),
         .init("recon-run", ["day", "merchant"], saves: "differences found", summary: "run the day's three-way match"),
         .init("recon-differences", ["day", "merchant"], optional: ["kind", "state"], saves: "how many",
               summary: "list the day's differences (kind=, state=open|resolved|gone)"),

@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "HuiminCoreTests", dependencies: ["HuiminCore"],
                     path: "Tests/HuiminCoreTests", swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: [
-            "Transport", "WeChat", "WeChatPay", "Alipay", "UnionPay", "SMS", "HIS", "Sandbox", "HuiminCore",
+            "Transport", "WeChat", "WeChatPay", "Alipay", "UnionPay", "SMS", "HIS", "Sandbox", "HuiminCore", "Reconciliation",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/ChannelsTests", swiftSettings: strict),
         .testTarget(name: "WorkersTests", dependencies: ["Workers", "Database", "HuiminCore", "Sandbox", "SMS", "Transport", "Residents",

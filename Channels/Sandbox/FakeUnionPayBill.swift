@@ -37,7 +37,9 @@ extension FakeUnionPay {
         let year = Int(current.prefix(4))!
         let mmdd = "\(settleDate.prefix(2))-\(settleDate.suffix(2))"
         var day = "\(year)-\(mmdd)"
-        if !BusinessCalendar.isDay(day) || day >= current { day = "\(year - 1)-\(mmdd)" }
+        // The most recent such date: one later in this year is last year's (a date not cleared yet
+        // is not a file).
+        if !BusinessCalendar.isDay(day) || day > current { day = "\(year - 1)-\(mmdd)" }
         guard BusinessCalendar.isDay(day), let age = BusinessCalendar.daysBetween(day, current), age >= 1,
               age <= merchant.billRetentionDays else {
             return .refusal("98", "文件不存在")

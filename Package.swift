@@ -47,6 +47,8 @@ let package = Package(
                 path: "Channels/WeChat", swiftSettings: strict),
         .target(name: "Alipay", dependencies: ["Transport", "HuiminCore", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Channels/Alipay", swiftSettings: strict),
+        .target(name: "UnionPay", dependencies: ["Transport", "HuiminCore", "CZlib"],
+                path: "Channels/UnionPay", swiftSettings: strict),
         .target(name: "SMS", dependencies: ["Transport", "HuiminCore", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Channels/SMS", swiftSettings: strict),
         .target(name: "HIS", dependencies: ["Transport", "HuiminCore"],
@@ -105,7 +107,7 @@ let package = Package(
         .testTarget(name: "HuiminCoreTests", dependencies: ["HuiminCore"],
                     path: "Tests/HuiminCoreTests", swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: [
-            "Transport", "WeChat", "WeChatPay", "Alipay", "SMS", "HIS", "Sandbox", "HuiminCore", "Reconciliation",
+            "Transport", "WeChat", "WeChatPay", "Alipay", "UnionPay", "SMS", "HIS", "Sandbox", "HuiminCore", "Reconciliation",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/ChannelsTests", swiftSettings: strict),
         .testTarget(name: "WorkersTests", dependencies: ["Workers", "Database", "HuiminCore", "Sandbox", "SMS", "Transport", "Residents",

@@ -14,6 +14,8 @@ public struct SandboxKeys: Sendable {
     public let platformPublicKeyPath: String
     /// WeChat Pay's merchant and platform pairs and APIv3 key, in the same directory.
     public let wechatPay: SandboxWeChatPayKeys
+    /// UnionPay's merchant and platform pairs, in the same directory.
+    public let unionPay: SandboxUnionPayKeys
 
     public var appPublicKey: RSA2PublicKey { appPrivateKey.publicKey }
     public var platformPublicKey: RSA2PublicKey { platformPrivateKey.publicKey }
@@ -29,7 +31,8 @@ public struct SandboxKeys: Sendable {
                            appPublicKeyPath: paths("alipay-app-public.pem"),
                            platformPrivateKeyPath: paths("alipay-platform-private.pem"),
                            platformPublicKeyPath: paths("alipay-platform-public.pem"),
-                           wechatPay: try SandboxWeChatPayKeys.loadOrCreate(directory: directory))
+                           wechatPay: try SandboxWeChatPayKeys.loadOrCreate(directory: directory),
+                           unionPay: try SandboxUnionPayKeys.loadOrCreate(directory: directory))
     }
 
     /// The private file is the source of truth; the public file is rewritten from it whenever it

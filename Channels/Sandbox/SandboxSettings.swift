@@ -26,6 +26,8 @@ public struct SandboxSettings: Sendable {
     public var wechatPay: WeChatPaySandboxSettings
     /// The Alipay sandbox merchant (trade APIs).
     public var alipayPay = AlipayPaySandboxSettings()
+    /// The UnionPay sandbox merchant (全渠道).
+    public var unionPay = UnionPaySandboxSettings()
 
     public init(keys: SandboxKeys, channels: Configuration.ChannelSettings = Configuration(environment: [:]).channels,
                 hisFixtures: URL? = SandboxSettings.defaultHISFixtures) {

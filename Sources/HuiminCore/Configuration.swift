@@ -46,6 +46,16 @@ public struct Configuration: Sendable {
         public var wechatPayPlatformKeyID: String
         /// Where WeChat Pay posts payment and refund notifications: Huimin's own public address.
         public var wechatPayNotifyURL: String
+        /// UnionPay 全渠道 (ACP 5.1.0): the gateway's base URL (`https://gateway.95516.com`, or the
+        /// sandbox), the 15-digit merchant number, the merchant signing certificate's serial
+        /// (`certId`), the PEM files of the merchant key and of UnionPay's signing key, and where
+        /// UnionPay posts notifications (`backUrl`).
+        public var unionPayBaseURL: String
+        public var unionPayMerID: String
+        public var unionPayCertID: String
+        public var unionPayMerchantKeyPath: String?
+        public var unionPayPublicKeyPath: String?
+        public var unionPayBackURL: String
         public var smsBaseURL: String
         public var smsAccessKeyID: String
         public var smsAccessKeySecret: String
@@ -94,6 +104,13 @@ public struct Configuration: Sendable {
             wechatPayPlatformKeyID: env["HUIMIN_WECHATPAY_PLATFORM_KEY_ID"] ?? "",
             wechatPayNotifyURL: env["HUIMIN_WECHATPAY_NOTIFY_URL"]
                 ?? "http://127.0.0.1:\(Int(env["HUIMIN_PORT"] ?? "") ?? 8080)/notify/v1/wechatpay",
+            unionPayBaseURL: env["HUIMIN_UNIONPAY_BASE_URL"] ?? (sandboxEnabled ? sandbox : "https://gateway.95516.com"),
+            unionPayMerID: env["HUIMIN_UNIONPAY_MERID"] ?? "777290058110097",
+            unionPayCertID: env["HUIMIN_UNIONPAY_CERTID"] ?? "69629715588",
+            unionPayMerchantKeyPath: env["HUIMIN_UNIONPAY_MERCHANT_KEY"],
+            unionPayPublicKeyPath: env["HUIMIN_UNIONPAY_PUBLIC_KEY"],
+            unionPayBackURL: env["HUIMIN_UNIONPAY_BACK_URL"]
+                ?? "http://127.0.0.1:\(Int(env["HUIMIN_PORT"] ?? "") ?? 8080)/notify/v1/unionpay",
             smsBaseURL: env["HUIMIN_SMS_BASE_URL"] ?? (sandboxEnabled ? sandbox + "/sms" : "https://dysmsapi.aliyuncs.com"),
             smsAccessKeyID: env["HUIMIN_SMS_ACCESS_KEY_ID"] ?? "LTAIsandbox",
             smsAccessKeySecret: env["HUIMIN_SMS_ACCESS_KEY_SECRET"] ?? "sandbox-sms-secret",

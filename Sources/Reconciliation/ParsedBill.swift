@@ -24,6 +24,9 @@ public struct ParsedBill: Sendable {
     public var totals: BillTotals
     /// The bill's own account / merchant when the file states it (WeChat 商户号, Alipay 账号).
     public var merchant: String?
+    /// The clearing date (`YYYY-MM-DD`) of a file that covers one (UnionPay: 23:00 the day before
+    /// to 23:00), when it differs from the calendar days of its lines.
+    public var clearingDay: String? = nil
 }
 
 /// Column lookup by header name.

@@ -5,8 +5,8 @@ import HuiminCore
 import Logging
 import Sandbox
 
-/// What every command shares: the configuration from the environment, with the sandbox's Alipay
-/// and WeChat Pay test keys filled in when the channels point at the sandbox.
+/// What every command shares: the configuration from the environment, with the sandbox's Alipay,
+/// WeChat Pay and UnionPay test keys filled in when the channels point at the sandbox.
 enum ServerSetup {
     static func configuration() throws -> Configuration {
         var configuration = Configuration()
@@ -19,6 +19,12 @@ enum ServerSetup {
                 configuration.channels.alipayPublicKeyPath = keys.platformPublicKeyPath
             }
             configuration.channels.useSandboxWeChatPay(keyDirectory: configuration.sandboxDirectory)
+            if configuration.channels.unionPayMerchantKeyPath == nil {
+                configuration.channels.unionPayMerchantKeyPath = keys.unionPay.merchantPrivateKeyPath
+            }
+            if configuration.channels.unionPayPublicKeyPath == nil {
+                configuration.channels.unionPayPublicKeyPath = keys.unionPay.platformPublicKeyPath
+            }
         }
         return configuration
     }

@@ -23,6 +23,9 @@ struct SandboxHarness: Sendable {
         channels.hisBaseURL = baseURL + "/his"
         channels.alipayAppPrivateKeyPath = settings.keys.appPrivateKeyPath
         channels.alipayPublicKeyPath = settings.keys.platformPublicKeyPath
+        channels.unionPayBaseURL = baseURL
+        channels.unionPayMerchantKeyPath = settings.keys.unionPay.merchantPrivateKeyPath
+        channels.unionPayPublicKeyPath = settings.keys.unionPay.platformPublicKeyPath
         return channels
     }
 

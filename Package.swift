@@ -83,11 +83,11 @@ let package = Package(
             "HuiminCore", "CZlib",
         ], path: "Sources/Reconciliation", swiftSettings: strict),
         .target(name: "Payments", dependencies: [
-            "HuiminCore", "Database", "Appointments", "WeChatPay", "Alipay", "HIS", "Reconciliation",
+            "HuiminCore", "Database", "Appointments", "WeChatPay", "Alipay", "UnionPay", "HIS", "Reconciliation",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Payments", swiftSettings: strict),
         .target(name: "API", dependencies: [
-            "HuiminCore", "Database", "Residents", "Appointments", "Payments", "WeChatPay", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
+            "HuiminCore", "Database", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -104,10 +104,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/huimin-sim", swiftSettings: strict),
 
-        .testTarget(name: "HuiminCoreTests", dependencies: ["HuiminCore"],
+        // Starting child processes in tests without Foundation's Process (see ChildProcess).
+        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
+        .testTarget(name: "HuiminCoreTests", dependencies: ["HuiminCore", "TestSupport"],
                     path: "Tests/HuiminCoreTests", swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: [
-            "Transport", "WeChat", "WeChatPay", "Alipay", "UnionPay", "SMS", "HIS", "Sandbox", "HuiminCore", "Reconciliation",
+            "Transport", "WeChat", "WeChatPay", "Alipay", "UnionPay", "SMS", "HIS", "Sandbox", "HuiminCore", "Reconciliation", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/ChannelsTests", swiftSettings: strict),
         .testTarget(name: "WorkersTests", dependencies: ["Workers", "Database", "HuiminCore", "Sandbox", "SMS", "Transport", "Residents",
@@ -115,17 +117,17 @@ let package = Package(
                     path: "Tests/WorkersTests", swiftSettings: strict),
         .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "HuiminCore"],
                     path: "Tests/ReconciliationTests", swiftSettings: strict),
-        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"],
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"],
                     path: "Tests/QRCodeTests", swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: [
-            "API", "Sandbox", "Residents", "Appointments", "Payments", "WeChatPay", "Database", "HuiminCore", "Workers", "Transport",
+            "API", "Sandbox", "Residents", "Appointments", "Payments", "WeChatPay", "Database", "HuiminCore", "Workers", "Transport", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/APITests", swiftSettings: strict),
         .testTarget(name: "SimTests", dependencies: ["huimin-sim", "HuiminCore"], path: "Tests/SimTests", swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["HuiminCore", "Transport"],
+        .testTarget(name: "EndToEndTests", dependencies: ["HuiminCore", "Transport", "TestSupport"],
                     path: "Tests/EndToEndTests", swiftSettings: strict),
     ]
 )

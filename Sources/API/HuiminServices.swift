@@ -10,6 +10,7 @@ import Residents
 import SMS
 import Transport
 import WeChat
+import UnionPay
 import WeChatPay
 import Workers
 
@@ -100,7 +101,10 @@ public struct HuiminServices: Sendable {
                                                          notifyURL: channels.alipayNotifyURL)
             .map { AlipayPayClient(configuration: $0, transport: transport, clock: clock) }
         payments = PaymentService(store: paymentStore, wechat: try WeChatPaySetup.client(channels, transport: transport, clock: clock),
-                                  alipay: alipayPay, bills: BillStore(database: database),
+                                  alipay: alipayPay,
+                                  unionPay: try UnionPayConfiguration.from(settings: channels)
+                                      .map { UnionPayClient(configuration: $0, transport: transport, clock: clock) },
+                                  bills: BillStore(database: database),
                                   his: HISClient(settings: channels, transport: transport, clock: clock), clock: clock, logger: logger)
         billing = BillingService(payments: payments)
         paymentSweeper = PaymentSweeper(payments: payments)

@@ -94,6 +94,17 @@ struct PaymentNotifyRoutes {
                                         status: HTTPResponse.Status(code: error.status)).encoded()
             }
         }
+        // UnionPay judges by the status: 200 takes it, anything else is sent again later.
+        router.post("unionpay") { request, _ -> Response in
+            let body = Array(buffer: try await request.body.collect(upTo: 64 * 1024))
+            do {
+                try await services.payments.takeUnionPayNotification(body: body)
+                return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+            } catch let error as AppError {
+                return Response(status: HTTPResponse.Status(code: error.status), headers: [.contentType: "text/plain"],
+                                body: .init(byteBuffer: ByteBuffer(string: "failure \(error.code)")))
+            }
+        }
         // Alipay retries until the body is the literal `success`.
         router.post("alipay") { request, _ -> Response in
             let body = Array(buffer: try await request.body.collect(upTo: 64 * 1024))

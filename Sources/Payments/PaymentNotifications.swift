@@ -1,5 +1,6 @@
 import Alipay
 import Appointments
+import UnionPay
 import Database
 import Foundation
 import HuiminCore
@@ -51,6 +52,26 @@ extension PaymentService {
         try await takePayment(PaymentStore.ChannelPayment(
             channel: "alipay", notificationID: notification.notifyID, tradeNo: notification.outTradeNo,
             channelTradeID: notification.tradeNo, amountFen: total, paidAt: notification.paidAt ?? now))
+    }
+
+    /// Handles a UnionPay backUrl notification (form-encoded): a consume's or a refund's result.
+    /// Only success is news; a failed refund is what the refund query will also say.
+    public func takeUnionPayNotification(body: [UInt8]) async throws {
+        let now = clock.now()
+        guard let unionPay = unionPayClient else { throw Self.notConfigured("unionpay") }
+        let notification = try unionPay.notification(body: body)
+        guard notification.succeeded else { return }
+        if notification.isRefund {
+            guard let row = try await store.refund(refundNo: notification.orderID) else {
+                logger.warning("refund notification for an unknown refund", metadata: ["refundNo": "\(notification.orderID)"])
+                return
+            }
+            try await record(.succeeded(channelRefundID: notification.queryID, at: nil), refund: row, now: now)
+            return
+        }
+        try await takePayment(PaymentStore.ChannelPayment(
+            channel: "unionpay", notificationID: notification.queryID, tradeNo: notification.orderID, channelTradeID: notification.queryID,
+            amountFen: notification.amountFen, paidAt: notification.traceTime.flatMap(UnionPayGateway.traceTime) ?? now))
     }
 
     /// Marks the order paid (and its booking confirmed); sends at once any refund this makes due.

@@ -5,6 +5,7 @@ import Foundation
 import HIS
 import HuiminCore
 import Logging
+import UnionPay
 import WeChatPay
 
 /// Unified payment: residents pay what they owe through a channel; the channel's word (a
@@ -14,6 +15,7 @@ public struct PaymentService: Sendable {
     let store: PaymentStore
     let wechatClient: WeChatPayClient?
     let alipayClient: AlipayPayClient?
+    let unionPayClient: UnionPayClient?
     let gateways: [String: any PaymentGateway]
     /// Bills and the HIS they are posted to once paid.
     let bills: BillStore
@@ -22,18 +24,23 @@ public struct PaymentService: Sendable {
     let logger: Logger
 
     /// Channels residents can pay through today.
-    static let channels: Set<String> = ["wechat", "alipay"]
+    static let channels: Set<String> = ["wechat", "alipay", "unionpay"]
+    /// Channels whose cashier runs inside the mini-program of the same name and so takes only the
+    /// users signed in through it. UnionPay's control takes any card holder.
+    static let payerBound: Set<String> = ["wechat", "alipay"]
 
-    public init(store: PaymentStore, wechat: WeChatPayClient?, alipay: AlipayPayClient?, bills: BillStore, his: HISClient,
-                clock: any HuiminClock, logger: Logger) {
+    public init(store: PaymentStore, wechat: WeChatPayClient?, alipay: AlipayPayClient?, unionPay: UnionPayClient?, bills: BillStore,
+                his: HISClient, clock: any HuiminClock, logger: Logger) {
         self.store = store
         self.bills = bills
         self.his = his
         self.wechatClient = wechat
         self.alipayClient = alipay
+        self.unionPayClient = unionPay
         var gateways: [String: any PaymentGateway] = [:]
         if let wechat { gateways["wechat"] = WeChatPayGateway(client: wechat) }
         if let alipay { gateways["alipay"] = AlipayGateway(client: alipay) }
+        if let unionPay { gateways["unionpay"] = UnionPayGateway(client: unionPay) }
         self.gateways = gateways
         self.clock = clock
         self.logger = logger
@@ -88,7 +95,7 @@ public struct PaymentService: Sendable {
         guard Self.channels.contains(channel) else {
             throw AppError.invalid("channel_invalid", "Pay through one of: \(Self.channels.sorted().joined(separator: ", ")).")
         }
-        guard payer.channel == channel else {
+        guard payer.channel == channel || !Self.payerBound.contains(channel) else {
             throw AppError.rule("channel_not_available", "Pay through \(channel) from an account that signed in through it.")
         }
         let gateway = try gateway(channel)

@@ -71,6 +71,7 @@ public struct ReconciliationService: Sendable {
         case (.his, _): return try HISSettlementFile.parse(bytes)
         case (.channel, "wechat"): return try WeChatTradeBill.parse(bytes)
         case (.channel, "alipay"): return try AlipayTradeBill.parse(bytes)
+        case (.channel, "unionpay"): return try UnionPayBill.parse(bytes)
         default:
             throw AppError.rule("bill_format_unsupported", "Bills of channel \(channel) cannot be read yet.")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import HuiminCore
 import Hummingbird
 import HummingbirdTesting
@@ -222,17 +223,9 @@ import Testing
                 try Data(decoded.signed).write(to: dir.appendingPathComponent("signed.bin"))
                 try Data(decoded.signature).write(to: dir.appendingPathComponent("sig.der"))
                 let openssl: @Sendable (String) throws -> String = { file in
-                    let p = Process()
-                    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                    p.arguments = ["openssl", "dgst", "-sm3", "-verify", "pub.pem", "-sigopt", "distid:1234567812345678",
-                                   "-signature", "sig.der", file]
-                    p.currentDirectoryURL = dir
-                    let out = Pipe()
-                    p.standardOutput = out
-                    p.standardError = out
-                    try p.run()
-                    p.waitUntilExit()
-                    return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    ChildProcess.runBlocking("/usr/bin/env", ["openssl", "dgst", "-sm3", "-verify", "pub.pem", "-sigopt",
+                                                              "distid:1234567812345678", "-signature", "sig.der", file],
+                                             directory: dir.path).output
                 }
                 #expect(try openssl("signed.bin").contains("Verified OK"))
                 var altered = decoded.signed

@@ -35,11 +35,14 @@ struct TestHarness: Sendable {
             // from the sandbox and deliver them themselves (port 9 refuses at once).
             var environment = ["HUIMIN_DATA": directory.path, "HUIMIN_SANDBOX_PORT": "\(port)", "HUIMIN_CHANNEL_TIMEOUT": "15",
                                "HUIMIN_WECHATPAY_NOTIFY_URL": "http://127.0.0.1:9/notify/v1/wechatpay",
-                               "HUIMIN_ALIPAY_NOTIFY_URL": "http://127.0.0.1:9/notify/v1/alipay"]
+                               "HUIMIN_ALIPAY_NOTIFY_URL": "http://127.0.0.1:9/notify/v1/alipay",
+                               "HUIMIN_UNIONPAY_BACK_URL": "http://127.0.0.1:9/notify/v1/unionpay"]
             environment.merge(extra) { $1 }
             var configuration = Configuration(environment: environment)
             configuration.channels.alipayAppPrivateKeyPath = keys.appPrivateKeyPath
             configuration.channels.alipayPublicKeyPath = keys.platformPublicKeyPath
+            configuration.channels.unionPayMerchantKeyPath = keys.unionPay.merchantPrivateKeyPath
+            configuration.channels.unionPayPublicKeyPath = keys.unionPay.platformPublicKeyPath
             configuration.channels.useSandboxWeChatPay(keyDirectory: URL(fileURLWithPath: keys.appPrivateKeyPath).deletingLastPathComponent())
             let services = try HuiminServices(configuration: configuration, clock: clock, logger: logger)
             let harness = TestHarness(services: services, clock: clock, sandboxURL: "http://127.0.0.1:\(port)",

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Transport
 
@@ -8,14 +9,9 @@ import Transport
     @Test func aSecondWorkerProcessSendsEachSMSOnce() async throws {
         let server = try ServerProcess()
         try await server.start()
-        let worker = Process()
-        worker.executableURL = ServerProcess.binDirectory.appendingPathComponent("huimin")
-        worker.arguments = ["worker"]
-        worker.environment = server.environment
-        worker.standardOutput = FileHandle.nullDevice
-        worker.standardError = FileHandle.nullDevice
-        try ServerProcess.spawn(worker)
-        defer { if worker.isRunning { worker.terminate(); worker.waitUntilExit() } }
+        let worker = try ChildProcess.launch(ServerProcess.binDirectory.appendingPathComponent("huimin").path, ["worker"],
+                                             environment: server.environment, output: .discard)
+        defer { worker.terminate(); worker.wait() }
 
         let transport = HTTPTransport(timeout: 10)
         func json(_ method: String, _ url: String, _ body: String = "", token: String? = nil) async throws -> [String: Any] {
@@ -47,8 +43,7 @@ import Transport
         }
         #expect(final == Array(repeating: 1, count: phones.count))
         worker.terminate()
-        worker.waitUntilExit()
-        #expect(worker.terminationStatus == 0)
+        #expect(worker.wait() == 0)
         #expect(server.stop() == 0)
     }
 }

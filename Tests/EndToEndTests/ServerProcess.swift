@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Transport
 
@@ -9,7 +10,7 @@ final class ServerProcess: @unchecked Sendable {
         .deletingLastPathComponent()
     static var binDirectory: URL { packageRoot.appendingPathComponent(".build/debug") }
 
-    private(set) var process = Process()
+    private(set) var process: ChildProcess?
     let dataDirectory: URL
     private(set) var port: Int
     private(set) var sandboxPort: Int
@@ -40,20 +41,15 @@ final class ServerProcess: @unchecked Sendable {
             sandboxPort = try Self.freePort()
             environment["HUIMIN_PORT"] = "\(port)"
             environment["HUIMIN_SANDBOX_PORT"] = "\(sandboxPort)"
-            process = Process()
         }
         throw ProcessFailure("server did not become ready:\n" + log())
     }
 
     private func launch() async throws -> Bool {
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.executableURL = Self.binDirectory.appendingPathComponent("huimin")
-        process.arguments = ["serve"]
-        process.environment = environment
-        let sink = try FileHandle(forWritingTo: output)
-        process.standardOutput = sink
-        process.standardError = sink
-        try Self.spawn(process)
+        let process = try ChildProcess.launch(Self.binDirectory.appendingPathComponent("huimin").path, ["serve"],
+                                              environment: environment, output: .file(output.path))
+        self.process = process
         let transport = HTTPTransport(timeout: 1)
         for _ in 0..<150 {
             if let ready = try? await transport.send(OutboundRequest(method: "GET", url: serverURL + "/readyz")), ready.status == 200,
@@ -69,10 +65,9 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Sends SIGTERM and waits: a clean shutdown exits 0.
     func stop() -> Int32 {
-        guard process.isRunning else { return process.terminationStatus }
+        guard let process else { return -1 }
         process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
+        return process.wait()
     }
 
     func log() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
@@ -81,49 +76,17 @@ final class ServerProcess: @unchecked Sendable {
     /// its own: a script runs for a minute, and blocking a cooperative-pool thread that long (two
     /// on a 2-core machine, with several scripts at once) starves every other test of the run.
     func run(_ tool: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-        let child = Process()
-        child.executableURL = Self.binDirectory.appendingPathComponent(tool)
-        child.arguments = arguments
-        child.environment = environment.merging(extra) { $1 }
-        child.currentDirectoryURL = Self.packageRoot
-        let outcome: Result<(Int32, String), any Error> = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let pipe = Pipe()
-                child.standardOutput = pipe
-                child.standardError = pipe
-                do {
-                    try Self.spawn(child)
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                    return
-                }
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                child.waitUntilExit()
-                continuation.resume(returning: .success((child.terminationStatus, String(decoding: data, as: UTF8.self))))
-            }
-        }
-        let (status, output) = try outcome.get()
-        return (status, output)
+        await ChildProcess.run(Self.binDirectory.appendingPathComponent(tool).path, arguments,
+                               environment: environment.merging(extra) { $1 }, directory: Self.packageRoot.path)
     }
 
     deinit {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        if let process, process.isRunning { process.terminate(); process.wait() }
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 
     /// A port below Linux's ephemeral range (32768–60999), so that no test's outgoing connection is
     /// given it as its local port before the server binds it.
-    /// Foundation's `Process.run()` on Linux is not safe to call from several threads at once (a
-    /// crash in its argument copying was seen with ten scripts starting together), so every
-    /// launch in these tests takes this lock.
-    private static let launching = NSLock()
-
-    static func spawn(_ process: Process) throws {
-        launching.lock()
-        defer { launching.unlock() }
-        try process.run()
-    }
-
     static func freePort() throws -> Int {
         for _ in 0..<50 {
             let candidate = Int.random(in: 20000..<32768)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Reads a QR image the way an independent scanner would: PyPI `zxing-cpp` with Pillow
 /// (`pip install zxing-cpp pillow`). python3 is found through /usr/bin/env.
@@ -15,18 +16,9 @@ enum PythonDecoder {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString).png")
         try Data(png).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw DecoderFailed(status: process.terminationStatus)
-        }
-        return String(decoding: data, as: UTF8.self)
+        let result = ChildProcess.runBlocking("/usr/bin/env", ["python3", "-c", script, file.path], output: .pipeStdout)
+        guard result.status == 0 else { throw DecoderFailed(status: result.status) }
+        return result.output
     }
 
     struct DecoderFailed: Error { let status: Int32 }

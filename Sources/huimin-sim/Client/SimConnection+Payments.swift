@@ -21,8 +21,11 @@ extension SimConnection {
     /// The payer confirms in the channel's cashier: the sandbox pays the order and sends its
     /// signed notification to Huimin.
     func payerPays(tradeNo: String, channel: String) async throws -> SimResponse {
-        try await sandbox("POST", channel == "alipay" ? "/sandbox/alipay/pay" : "/sandbox/wechatpay/pay",
-                          .object(["outTradeNo": .string(tradeNo)]))
+        switch channel {
+        case "alipay": try await sandbox("POST", "/sandbox/alipay/pay", .object(["outTradeNo": .string(tradeNo)]))
+        case "unionpay": try await sandbox("POST", "/sandbox/unionpay/pay", .object(["orderId": .string(tradeNo)]))
+        default: try await sandbox("POST", "/sandbox/wechatpay/pay", .object(["outTradeNo": .string(tradeNo)]))
+        }
     }
 
     func saveMerchant(hospital: String, channel: String, merchantNo: String) async throws -> SimResponse {

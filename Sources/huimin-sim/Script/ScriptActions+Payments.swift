@@ -4,9 +4,9 @@ extension ScriptActions {
     func performPayment(_ statement: ScriptStatement, _ arguments: [String], _ options: [String: String]) async throws -> Outcome? {
         let first = arguments.first ?? ""
         switch statement.command {
-        case "wechat-pay", "alipay-pay":
+        case "wechat-pay", "alipay-pay", "unionpay-pay":
             let key = options["key"] ?? "sim-\(UUID().uuidString.prefix(12))"
-            let channel = statement.command == "wechat-pay" ? "wechat" : "alipay"
+            let channel = String(statement.command.dropLast(4))
             let response = try await connection.payRegistration(booking: first, channel: channel, idempotencyKey: key)
             if response.isSuccess, let cashier = response.json?.at("requestPayment") {
                 transcript.note("cashier: \(cashier.json)")

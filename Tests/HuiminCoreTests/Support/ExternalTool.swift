@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the independent implementations the crypto tests check against (python3 + gmssl, the
@@ -10,19 +11,8 @@ enum ExternalTool {
     }
 
     static func run(_ arguments: [String], stdin: Data = Data()) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(stdin)
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self))
+        let result = ChildProcess.runBlocking("/usr/bin/env", arguments, stdin: Array(stdin), output: .pipeStdout)
+        return Result(status: result.status, stdout: result.output)
     }
 
     static let gmsslAvailable: Bool = (try? run(["python3", "-c", "import gmssl"]).status) == 0

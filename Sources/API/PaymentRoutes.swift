@@ -95,26 +95,29 @@ struct PaymentNotifyRoutes {
             }
         }
         // UnionPay judges by the status: 200 takes it, anything else is sent again later.
-        router.post("unionpay") { request, _ -> Response in
-            let body = Array(buffer: try await request.body.collect(upTo: 64 * 1024))
-            do {
-                try await services.payments.takeUnionPayNotification(body: body)
-                return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
-            } catch let error as AppError {
-                return Response(status: HTTPResponse.Status(code: error.status), headers: [.contentType: "text/plain"],
-                                body: .init(byteBuffer: ByteBuffer(string: "failure \(error.code)")))
-            }
+        router.post("unionpay") { request, _ in
+            try await Self.formNotification(request, acknowledgement: "ok", take: services.payments.takeUnionPayNotification)
         }
         // Alipay retries until the body is the literal `success`.
-        router.post("alipay") { request, _ -> Response in
-            let body = Array(buffer: try await request.body.collect(upTo: 64 * 1024))
-            do {
-                try await services.payments.takeAlipayNotification(body: body)
-                return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "success")))
-            } catch let error as AppError {
-                return Response(status: HTTPResponse.Status(code: error.status), headers: [.contentType: "text/plain"],
-                                body: .init(byteBuffer: ByteBuffer(string: "failure \(error.code)")))
-            }
+        router.post("alipay") { request, _ in
+            try await Self.formNotification(request, acknowledgement: "success", take: services.payments.takeAlipayNotification)
         }
+    }
+}
+
+extension PaymentNotifyRoutes {
+    /// A form-encoded notification answered in plain text: the acknowledgement the channel looks
+    /// for, or `failure <code>` with the error's status.
+    static func formNotification(_ request: Request, acknowledgement: String,
+                                 take: ([UInt8]) async throws -> Void) async throws -> Response {
+        let body = Array(buffer: try await request.body.collect(upTo: 64 * 1024))
+        let (status, text): (HTTPResponse.Status, String)
+        do {
+            try await take(body)
+            (status, text) = (.ok, acknowledgement)
+        } catch let error as AppError {
+            (status, text) = (HTTPResponse.Status(code: error.status), "failure \(error.code)")
+        }
+        return Response(status: status, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -47,6 +47,8 @@ let package = Package(
                 path: "Channels/WeChat", swiftSettings: strict),
         .target(name: "Alipay", dependencies: ["Transport", "HuiminCore", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Channels/Alipay", swiftSettings: strict),
+        .target(name: "Insurance", dependencies: ["Transport", "HuiminCore"],
+                path: "Channels/Insurance", swiftSettings: strict),
         .target(name: "SMS", dependencies: ["Transport", "HuiminCore", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Channels/SMS", swiftSettings: strict),
         .target(name: "HIS", dependencies: ["Transport", "HuiminCore"],
@@ -105,7 +107,7 @@ let package = Package(
         .testTarget(name: "HuiminCoreTests", dependencies: ["HuiminCore"],
                     path: "Tests/HuiminCoreTests", swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: [
-            "Transport", "WeChat", "WeChatPay", "Alipay", "SMS", "HIS", "Sandbox", "HuiminCore",
+            "Transport", "WeChat", "WeChatPay", "Alipay", "Insurance", "SMS", "HIS", "Sandbox", "HuiminCore",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/ChannelsTests", swiftSettings: strict),
         .testTarget(name: "WorkersTests", dependencies: ["Workers", "Database", "HuiminCore", "Sandbox", "SMS", "Transport", "Residents",

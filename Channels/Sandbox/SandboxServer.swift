@@ -16,9 +16,10 @@ public struct SandboxServer: Sendable {
     let sms: FakeSMS
     let his: FakeHIS
     let wechatPay: FakeWeChatPay
+    let insurance: FakeInsurance
     let control: ControlRoutes
 
-    /// - Throws: when the HIS fixture file exists but cannot be read.
+    /// - Throws: when the HIS fixture file exists but cannot be read, or the insurance keys cannot be made.
     public init(settings: SandboxSettings, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         let faults = FaultPlan()
         let patients = try HISPatientTable.load(from: settings.hisFixtures)
@@ -36,6 +37,7 @@ public struct SandboxServer: Sendable {
                       logger: logger)
         control = ControlRoutes(faults: faults)
         wechatPay = FakeWeChatPay(settings: settings, clock: clock, logger: logger)
+        insurance = try FakeInsurance(settings: settings, clock: clock, faults: faults, logger: logger)
     }
 
     /// The sandbox as a Hummingbird application. `onRunning` receives the bound port, which is
@@ -48,6 +50,7 @@ public struct SandboxServer: Sendable {
         sms.register(on: router)
         his.register(on: router)
         wechatPay.register(on: router)
+        insurance.register(on: router)
         control.register(on: router)
         return Application(router: router,
                            configuration: .init(address: .hostname(host, port: port), serverName: "huimin-sandbox"),

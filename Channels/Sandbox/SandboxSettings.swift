@@ -26,6 +26,8 @@ public struct SandboxSettings: Sendable {
     public var wechatPay: WeChatPaySandboxSettings
     /// The Alipay sandbox merchant (trade APIs).
     public var alipayPay = AlipayPaySandboxSettings()
+    /// The medical-insurance centre (医保移动支付).
+    public var insurance = InsuranceSandboxSettings()
 
     public init(keys: SandboxKeys, channels: Configuration.ChannelSettings = Configuration(environment: [:]).channels,
                 hisFixtures: URL? = SandboxSettings.defaultHISFixtures) {

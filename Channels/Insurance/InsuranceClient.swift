@@ -167,13 +167,15 @@ public struct InsuranceClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = Array(try encoder.encode(envelope))
-        let path = InsuranceWire.pathPrefix + (InsuranceWire.paths[infno] ?? infno)
+        let url = configuration.baseURL + InsuranceWire.pathPrefix + (InsuranceWire.paths[infno] ?? infno)
+        // Signed over the whole path the centre sees, the base URL's own path included.
+        let path = URLComponents(string: url)?.percentEncodedPath ?? "/"
         var headers: [(String, String)] = [("Content-Type", "application/json;charset=utf-8")]
         headers += try InsuranceSigning.headers(key: configuration.privateKey, method: "POST", path: path, body: body,
                                                 now: Date())
         let response: OutboundResponse
         do {
-            response = try await transport.send(OutboundRequest(method: "POST", url: configuration.baseURL + path,
+            response = try await transport.send(OutboundRequest(method: "POST", url: url,
                                                                 headers: headers, body: body))
         } catch {
             throw InsuranceErrors.transport(error)

@@ -49,6 +49,8 @@ let package = Package(
                 path: "Channels/Alipay", swiftSettings: strict),
         .target(name: "UnionPay", dependencies: ["Transport", "HuiminCore", "CZlib"],
                 path: "Channels/UnionPay", swiftSettings: strict),
+        .target(name: "Insurance", dependencies: ["Transport", "HuiminCore"],
+                path: "Channels/Insurance", swiftSettings: strict),
         .target(name: "SMS", dependencies: ["Transport", "HuiminCore", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Channels/SMS", swiftSettings: strict),
         .target(name: "HIS", dependencies: ["Transport", "HuiminCore"],
@@ -109,7 +111,8 @@ let package = Package(
         .testTarget(name: "HuiminCoreTests", dependencies: ["HuiminCore", "TestSupport"],
                     path: "Tests/HuiminCoreTests", swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: [
-            "Transport", "WeChat", "WeChatPay", "Alipay", "UnionPay", "SMS", "HIS", "Sandbox", "HuiminCore", "Reconciliation", "TestSupport",
+            "Transport", "WeChat", "WeChatPay", "Alipay", "UnionPay", "Insurance", "SMS", "HIS", "Sandbox", "HuiminCore", "Reconciliation",
+            "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/ChannelsTests", swiftSettings: strict),
         .testTarget(name: "WorkersTests", dependencies: ["Workers", "Database", "HuiminCore", "Sandbox", "SMS", "Transport", "Residents",

@@ -7,7 +7,7 @@ import Synchronization
 /// client's timeout or answer with a vendor error code.
 final class FaultPlan: Sendable {
     enum Service: String, Codable, CaseIterable, Sendable {
-        case wechat, alipay, sms, his, unionpay
+        case wechat, alipay, sms, his, unionpay, insurance
     }
 
     enum Kind: String, Codable, Sendable {

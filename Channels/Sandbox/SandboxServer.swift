@@ -17,9 +17,10 @@ public struct SandboxServer: Sendable {
     let his: FakeHIS
     let wechatPay: FakeWeChatPay
     let unionPay: FakeUnionPay
+    let insurance: FakeInsurance
     let control: ControlRoutes
 
-    /// - Throws: when the HIS fixture file exists but cannot be read.
+    /// - Throws: when the HIS fixture file exists but cannot be read, or the insurance keys cannot be made.
     public init(settings: SandboxSettings, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         let faults = FaultPlan()
         let patients = try HISPatientTable.load(from: settings.hisFixtures)
@@ -38,6 +39,7 @@ public struct SandboxServer: Sendable {
         control = ControlRoutes(faults: faults)
         wechatPay = FakeWeChatPay(settings: settings, clock: clock, logger: logger)
         unionPay = FakeUnionPay(settings: settings, clock: clock, faults: faults, logger: logger)
+        insurance = try FakeInsurance(settings: settings, clock: clock, faults: faults, logger: logger)
     }
 
     /// The sandbox as a Hummingbird application. `onRunning` receives the bound port, which is
@@ -51,6 +53,7 @@ public struct SandboxServer: Sendable {
         his.register(on: router)
         wechatPay.register(on: router)
         unionPay.register(on: router)
+        insurance.register(on: router)
         control.register(on: router)
         return Application(router: router,
                            configuration: .init(address: .hostname(host, port: port), serverName: "huimin-sandbox"),

@@ -28,6 +28,8 @@ public struct SandboxSettings: Sendable {
     public var alipayPay = AlipayPaySandboxSettings()
     /// The UnionPay sandbox merchant (全渠道).
     public var unionPay = UnionPaySandboxSettings()
+    /// The medical-insurance centre (医保移动支付).
+    public var insurance = InsuranceSandboxSettings()
 
     public init(keys: SandboxKeys, channels: Configuration.ChannelSettings = Configuration(environment: [:]).channels,
                 hisFixtures: URL? = SandboxSettings.defaultHISFixtures) {

@@ -66,6 +66,16 @@ public struct Configuration: Sendable {
         public var hisSecret: String
         /// Outbound request timeout in seconds.
         public var timeout: Double
+        /// The medical-insurance centre (医保移动支付, national platform 2.0 envelope): base URL,
+        /// the hospital as the centre knows it (fixmedins_code/name), the area codes and the SM2
+        /// key files (ours signs requests; the centre's public key verifies its answers).
+        public var insuranceBaseURL = "http://127.0.0.1:8090/insurance"
+        public var insuranceHospitalCode = "H45010200001"
+        public var insuranceHospitalName = "惠民示范医院"
+        public var insuranceAreaCode = "450102"
+        public var insuranceReceiverSystemCode = "HSA_MOBILE"
+        public var insurancePrivateKeyPath: String?
+        public var insuranceCentrePublicKeyPath: String?
     }
 
     public init(environment env: [String: String] = ProcessInfo.processInfo.environment) {
@@ -120,6 +130,14 @@ public struct Configuration: Sendable {
             hisSecret: env["HUIMIN_HIS_SECRET"] ?? "sandbox-his-secret",
             timeout: Double(env["HUIMIN_CHANNEL_TIMEOUT"] ?? "") ?? 5
         )
+        channels.insuranceBaseURL = env["HUIMIN_INSURANCE_BASE_URL"]
+            ?? (sandboxEnabled ? sandbox + "/insurance" : "https://fsi.invalid")
+        channels.insuranceHospitalCode = env["HUIMIN_INSURANCE_HOSPITAL_CODE"] ?? channels.insuranceHospitalCode
+        channels.insuranceHospitalName = env["HUIMIN_INSURANCE_HOSPITAL_NAME"] ?? channels.insuranceHospitalName
+        channels.insuranceAreaCode = env["HUIMIN_INSURANCE_AREA_CODE"] ?? channels.insuranceAreaCode
+        channels.insuranceReceiverSystemCode = env["HUIMIN_INSURANCE_RECEIVER_SYSTEM"] ?? channels.insuranceReceiverSystemCode
+        channels.insurancePrivateKeyPath = env["HUIMIN_INSURANCE_PRIVATE_KEY"]
+        channels.insuranceCentrePublicKeyPath = env["HUIMIN_INSURANCE_CENTRE_PUBLIC_KEY"]
     }
 
     public var databasePath: String { dataDirectory.appendingPathComponent("huimin.sqlite").path }

@@ -85,11 +85,11 @@ let package = Package(
             "HuiminCore", "CZlib",
         ], path: "Sources/Reconciliation", swiftSettings: strict),
         .target(name: "Payments", dependencies: [
-            "HuiminCore", "Database", "Appointments", "WeChatPay", "Alipay", "UnionPay", "HIS", "Reconciliation",
+            "HuiminCore", "Database", "Appointments", "WeChatPay", "Alipay", "UnionPay", "Insurance", "HIS", "Reconciliation",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Payments", swiftSettings: strict),
         .target(name: "API", dependencies: [
-            "HuiminCore", "Database", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
+            "HuiminCore", "Database", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -123,7 +123,8 @@ let package = Package(
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"],
                     path: "Tests/QRCodeTests", swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: [
-            "API", "Sandbox", "Residents", "Appointments", "Payments", "WeChatPay", "Database", "HuiminCore", "Workers", "Transport", "TestSupport",
+            "API", "Sandbox", "Residents", "Appointments", "Payments", "WeChatPay", "Insurance", "Database", "HuiminCore", "Workers", "Transport",
+            "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

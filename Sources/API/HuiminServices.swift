@@ -10,6 +10,7 @@ import Residents
 import SMS
 import Transport
 import WeChat
+import Insurance
 import UnionPay
 import WeChatPay
 import Workers
@@ -104,6 +105,8 @@ public struct HuiminServices: Sendable {
                                   alipay: alipayPay,
                                   unionPay: try UnionPayConfiguration.from(settings: channels)
                                       .map { UnionPayClient(configuration: $0, transport: transport, clock: clock) },
+                                  insurance: try InsuranceConfiguration.from(settings: channels)
+                                      .map { InsuranceClient(configuration: $0, transport: transport, clock: clock) },
                                   bills: BillStore(database: database),
                                   his: HISClient(settings: channels, transport: transport, clock: clock), clock: clock, logger: logger)
         billing = BillingService(payments: payments)

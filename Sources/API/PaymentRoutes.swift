@@ -25,6 +25,11 @@ struct PaymentRoutes {
         let hospitalCode: String?
         let admissionNo: String?
         let amountFen: Int64?
+        /// clinic_bill with medical insurance (医保移动支付): the resident's authorisation code.
+        let insurance: InsuranceBody?
+    }
+    struct InsuranceBody: Decodable {
+        let payAuthNo: String
     }
     struct PaymentsEnvelope: Encodable, Sendable { let payments: [PaymentView] }
     struct PaymentEnvelope: Encodable, Sendable { let payment: PaymentView }
@@ -41,8 +46,15 @@ struct PaymentRoutes {
                                                             bookingID: try Self.required(body.bookingId, "bookingId", code: "booking_id_missing"),
                                                             channel: body.channel, idempotencyKey: key)
             case "clinic_bill":
-                try await services.billing.payBill(accountID: account.id, payer: payer, billID: try Self.required(body.billId, "billId", code: "bill_id_missing"),
-                                                   channel: body.channel, idempotencyKey: key)
+                try await services.billing.payBill(
+                    accountID: account.id, payer: payer, billID: try Self.required(body.billId, "billId", code: "bill_id_missing"),
+                    channel: body.channel,
+                    insured: body.insurance.map { insurance in
+                        BillingService.InsuredPayment(payAuthNo: insurance.payAuthNo) { [patientCards = services.patientCards] memberID in
+                            try await patientCards.idNumber(accountID: account.id, memberID: memberID)
+                        }
+                    },
+                    idempotencyKey: key)
             case "scan_to_pay":
                 try await services.billing.payScanned(accountID: account.id, payer: payer,
                                                       payCode: try Self.required(body.payCode, "payCode", code: "pay_code_missing"), channel: body.channel,

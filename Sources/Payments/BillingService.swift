@@ -2,6 +2,7 @@ import Database
 import Foundation
 import HIS
 import HuiminCore
+import Insurance
 import Logging
 
 /// Clinic bills (门诊缴费) and inpatient deposits (住院预缴金): the HIS pushes what a patient owes,
@@ -53,14 +54,78 @@ public struct BillingService: Sendable {
         BillView(try await scannedBill(payCode), memberID: nil, withPayCode: false)
     }
 
-    public func payBill(accountID: String, payer: PaymentService.Payer, billID: String, channel: String,
-                        idempotencyKey: String?) async throws -> (checkout: PaymentService.Checkout, created: Bool) {
-        let (_, holder) = try await owned(accountID: accountID, billID: billID)
-        return try await payments.pay(accountID: accountID, payer: payer, channel: channel, idempotencyKey: idempotencyKey,
-                                      what: "clinic_bill\u{1F}\(billID)") { request, now in
-            try await payments.store.openBillOrder(request, billID: billID, businessType: "clinic_bill", personID: holder.personID,
-                                                   lifetime: Self.orderLifetime, now: now)
+    /// Paying with medical insurance (医保移动支付): the resident's authorisation from the centre's
+    /// mini-program page, and how to read the insured member's ID number (never shown or kept here).
+    public struct InsuredPayment: Sendable {
+        public var payAuthNo: String
+        public var idNumber: @Sendable (_ memberID: String) async throws -> String
+
+        public init(payAuthNo: String, idNumber: @escaping @Sendable (_ memberID: String) async throws -> String) {
+            self.payAuthNo = payAuthNo
+            self.idNumber = idNumber
         }
+    }
+
+    public func payBill(accountID: String, payer: PaymentService.Payer, billID: String, channel: String, insured: InsuredPayment? = nil,
+                        idempotencyKey: String?) async throws -> (checkout: PaymentService.Checkout, created: Bool) {
+        let (bill, holder) = try await owned(accountID: accountID, billID: billID)
+        return try await payments.pay(accountID: accountID, payer: payer, channel: channel, idempotencyKey: idempotencyKey,
+                                      what: "clinic_bill\u{1F}\(billID)\u{1F}\(insured == nil ? "self" : "insured")") { request, now in
+            guard let insured else {
+                return try await payments.store.openBillOrder(request, billID: billID, businessType: "clinic_bill", personID: holder.personID,
+                                                              lifetime: Self.orderLifetime, now: now)
+            }
+            let split = try await preSettle(bill, tradeNo: request.tradeNo, memberID: holder.memberID, insured: insured, now: now)
+            do {
+                let opened = try await payments.store.openBillOrder(request, billID: billID, businessType: "clinic_bill",
+                                                                    personID: holder.personID, lifetime: Self.orderLifetime,
+                                                                    insurance: split, now: now)
+                if opened.order.id != request.orderID { try? await payments.insurance?.cancel(payOrderID: split.payOrderId) }
+                return opened
+            } catch {
+                try? await payments.insurance?.cancel(payOrderID: split.payOrderId)
+                throw error
+            }
+        }
+    }
+
+    /// Asks the centre to split the bill; the cash part is what the channel will collect.
+    private func preSettle(_ bill: ClinicBillRow, tradeNo: String, memberID: String, insured: InsuredPayment,
+                           now: Date) async throws -> InsuranceSplitRow {
+        guard let insurance = payments.insurance else { throw PaymentService.notConfigured("insurance") }
+        guard (1...64).contains(insured.payAuthNo.count) else {
+            throw AppError.invalid("pay_auth_no_invalid", "Give the payAuthNo the medical-insurance authorisation returned.")
+        }
+        // The hospital's insurance "merchant" is its 定点医药机构编码 at the centre.
+        guard let designated = try await payments.store.merchants(hospitalCode: bill.hospitalCode)
+            .first(where: { $0.channel == "insurance" && $0.campusId.isEmpty }) else {
+            throw AppError.rule("insurance_not_available", "This hospital takes no medical-insurance payments online.")
+        }
+        let items = BillView(bill, memberID: nil, withPayCode: false).items.map {
+            InsuranceBillItem(code: $0.code, name: $0.name, category: Self.insuranceCategory($0.category), amountFen: $0.amount_fen)
+        }
+        let split = try await insurance.preSettle(InsurancePreSettlement(
+            hospitalCode: designated.merchantNo, billNo: bill.billNo, idNumber: try await insured.idNumber(memberID),
+            payAuthNo: insured.payAuthNo, items: items, totalFen: bill.totalFen, tradeNo: tradeNo))
+        guard split.cashFen > 0 else {
+            // The order is the channel's cash part; a bill the insurance pays whole is settled at the hospital's machines.
+            try? await insurance.cancel(payOrderID: split.payOrderID)
+            throw AppError.rule("insurance_covers_all", "Insurance pays this bill in full; settle it at the hospital's self-service machine.")
+        }
+        return InsuranceSplitRow(orderId: "", payOrderId: split.payOrderID, totalFen: split.totalFen, fundFen: split.fundFen,
+                                 accountFen: split.accountFen, cashFen: split.cashFen, state: "pre_settled", settlementId: nil,
+                                 createdAt: now, updatedAt: now)
+    }
+
+    /// The bill line's category (as the HIS names it) as the national charge-item code.
+    static func insuranceCategory(_ name: String) -> InsuranceItemCategory {
+        let codes: [String: InsuranceItemCategory] = [
+            "床位费": .bed, "诊察费": .consultation, "检查费": .examination, "化验费": .laboratory, "治疗费": .treatment,
+            "手术费": .surgery, "护理费": .nursing, "卫生材料费": .materials, "材料费": .materials, "西药费": .westernMedicine,
+            "中药饮片费": .herbalPieces, "中草药费": .herbalPieces, "中成药费": .patentMedicine, "一般诊疗费": .generalDiagnosis,
+            "挂号费": .registration,
+        ]
+        return codes[name] ?? .other
     }
 
     public func payScanned(accountID: String, payer: PaymentService.Payer, payCode: String, channel: String,

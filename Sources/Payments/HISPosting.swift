@@ -2,6 +2,7 @@ import Database
 import Foundation
 import HIS
 import HuiminCore
+import Insurance
 import Logging
 
 /// Posts paid clinic bills and deposit top-ups to the HIS (入账) until it answers. The HIS keys
@@ -12,7 +13,7 @@ extension PaymentService {
     /// The HIS's answers that no retry changes.
     static let hisRefusals: Set<String> = [
         "his_bill_already_paid", "his_bill_cancelled", "his_bill_not_found", "his_amount_mismatch",
-        "his_inpatient_discharged", "his_inpatient_not_found",
+        "his_inpatient_discharged", "his_inpatient_not_found", "insurance_not_settled",
     ]
 
     /// Posts what is due; returns how many were posted and how many refused.
@@ -41,8 +42,11 @@ extension PaymentService {
             return .posted
         } catch let error as AppError where Self.hisRefusals.contains(error.code) {
             logger.warning("HIS refused a payment; refunding", metadata: ["trade": "\(order.tradeNo)", "code": "\(error.code)"])
-            if let (refund, refunded) = try await store.postingRefused(orderID: order.id, code: error.code, now: now) {
+            // The insurance centre failing leaves the bill owed; the HIS refusing it means it is settled elsewhere.
+            let billState = error.code.hasPrefix("insurance_") ? "unpaid" : "withdrawn"
+            if let (refund, refunded) = try await store.postingRefused(orderID: order.id, code: error.code, billBecomes: billState, now: now) {
                 await send(refund, order: refunded)
+                await releaseInsurance(of: refunded, refundNo: refund.refundNo)
             }
             return .refused
         } catch {
@@ -63,8 +67,49 @@ extension PaymentService {
                 amountFen: order.paidFen, paidAt: paidAt)).receipt
         }
         guard let bill = try await bills.bill(id: order.businessRef) else { throw AppError.internalError }
+        var split = try await store.insuranceSplit(orderID: order.id)
+        if let pending = split, pending.state != "settled" { split = try await confirmSettled(pending, order: order) }
         return try await his.payBill(hospitalCode: order.hospitalCode, HISBillPayment(
             billNo: bill.billNo, patientID: bill.patientId, tradeNo: order.tradeNo, channel: order.channel, amountFen: order.paidFen,
-            insuranceFundFen: 0, insuranceAccountFen: 0, paidAt: paidAt))
+            insuranceFundFen: split?.fundFen ?? 0, insuranceAccountFen: split?.accountFen ?? 0, paidAt: paidAt))
+    }
+
+    /// The insurance parts go to the HIS only once the centre has settled them (its cashier does
+    /// once the cash part is paid). Not yet: ask again later; cancelled or failed: the cash goes back.
+    private func confirmSettled(_ split: InsuranceSplitRow, order: PaymentOrderRow) async throws -> InsuranceSplitRow {
+        guard let insurance else { throw Self.notConfigured("insurance") }
+        switch try await insurance.query(payOrderID: split.payOrderId) {
+        case .settled(let settlement):
+            try await store.insuranceSplit(orderID: order.id, state: "settled", settlementID: settlement.settlementID, now: clock.now())
+            var settled = split
+            settled.state = "settled"
+            return settled
+        case .pending:
+            throw AppError.unavailable("insurance_pending", "The insurance centre has not settled its part yet.")
+        case .cancelled, .failed, .refunded:
+            try await store.insuranceSplit(orderID: order.id, state: "cancelled", settlementID: nil, now: clock.now())
+            throw AppError.conflict("insurance_not_settled", "The insurance centre did not settle its part of this bill.")
+        }
+    }
+
+    /// After the cash went back: gives the fund and personal-account parts back too, or cancels
+    /// an unsettled pre-settlement. A failure is logged for staff; the cash refund stands.
+    func releaseInsurance(of order: PaymentOrderRow, refundNo: String) async {
+        guard let insurance, let split = try? await store.insuranceSplit(orderID: order.id) else { return }
+        do {
+            switch split.state {
+            case "settled":
+                _ = try await insurance.refund(payOrderID: split.payOrderId, refundNo: refundNo, fundFen: split.fundFen,
+                                               accountFen: split.accountFen)
+                try await store.insuranceSplit(orderID: order.id, state: "refunded", settlementID: nil, now: clock.now())
+            case "pre_settled":
+                try await insurance.cancel(payOrderID: split.payOrderId)
+                try await store.insuranceSplit(orderID: order.id, state: "cancelled", settlementID: nil, now: clock.now())
+            default:
+                break
+            }
+        } catch {
+            logger.error("insurance parts not returned", metadata: ["trade": "\(order.tradeNo)", "error": "\(error)"])
+        }
     }
 }

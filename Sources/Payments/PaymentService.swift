@@ -4,6 +4,7 @@ import Database
 import Foundation
 import HIS
 import HuiminCore
+import Insurance
 import Logging
 import UnionPay
 import WeChatPay
@@ -16,6 +17,8 @@ public struct PaymentService: Sendable {
     let wechatClient: WeChatPayClient?
     let alipayClient: AlipayPayClient?
     let unionPayClient: UnionPayClient?
+    /// The medical-insurance centre (医保移动支付), for bills paid partly by insurance.
+    let insurance: InsuranceClient?
     let gateways: [String: any PaymentGateway]
     /// Bills and the HIS they are posted to once paid.
     let bills: BillStore
@@ -29,8 +32,9 @@ public struct PaymentService: Sendable {
     /// users signed in through it. UnionPay's control takes any card holder.
     static let payerBound: Set<String> = ["wechat", "alipay"]
 
-    public init(store: PaymentStore, wechat: WeChatPayClient?, alipay: AlipayPayClient?, unionPay: UnionPayClient?, bills: BillStore,
-                his: HISClient, clock: any HuiminClock, logger: Logger) {
+    public init(store: PaymentStore, wechat: WeChatPayClient?, alipay: AlipayPayClient?, unionPay: UnionPayClient?,
+                insurance: InsuranceClient?, bills: BillStore, his: HISClient, clock: any HuiminClock, logger: Logger) {
+        self.insurance = insurance
         self.store = store
         self.bills = bills
         self.his = his
@@ -116,7 +120,8 @@ public struct PaymentService: Sendable {
     }
 
     func view(_ order: PaymentOrderRow) async throws -> PaymentView {
-        PaymentView(order, refunds: try await store.refunds(orderID: order.id), posting: try await store.posting(orderID: order.id))
+        PaymentView(order, refunds: try await store.refunds(orderID: order.id), posting: try await store.posting(orderID: order.id),
+                    insurance: try await store.insuranceSplit(orderID: order.id))
     }
 
     // MARK: Reading

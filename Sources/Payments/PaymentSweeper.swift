@@ -67,7 +67,9 @@ public struct PaymentSweeper: Sendable {
             if trade != nil { try await gateway.close(order) }
         }
         guard closing else { return true }
-        return try await store.close(orderID: order.id, reason: "expired", now: payments.clock.now())
+        let closed = try await store.close(orderID: order.id, reason: "expired", now: payments.clock.now())
+        if closed { await payments.releaseInsurance(of: order, refundNo: "") }
+        return closed
     }
 
     public func run() async {

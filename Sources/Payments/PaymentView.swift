@@ -24,6 +24,20 @@ public struct PaymentView: Codable, Sendable, Equatable {
     public var refunds: [RefundView]
     /// For a bill or deposit: how its posting to the HIS (入账) stands.
     public var his: HISPostingView?
+    /// For a bill paid with medical insurance: the centre's split; `amountFen` is the cash part.
+    public var insurance: InsuranceView?
+
+    public struct InsuranceView: Codable, Sendable, Equatable {
+        public var payOrderId: String
+        public var totalFen: Int64
+        /// 统筹基金 (the fund).
+        public var fundFen: Int64
+        /// 个人账户 (the personal account).
+        public var accountFen: Int64
+        public var cashFen: Int64
+        /// pre_settled, settled, cancelled or refunded.
+        public var state: String
+    }
 
     public struct HISPostingView: Codable, Sendable, Equatable {
         /// pending (being told to the HIS), posted (the HIS's receipt) or refused (the money goes back).
@@ -44,7 +58,7 @@ public struct PaymentView: Codable, Sendable, Equatable {
         public var succeededAt: String?
     }
 
-    init(_ order: PaymentOrderRow, refunds: [PaymentRefundRow], posting: HISPostingRow?) {
+    init(_ order: PaymentOrderRow, refunds: [PaymentRefundRow], posting: HISPostingRow?, insurance split: InsuranceSplitRow?) {
         id = order.id
         tradeNo = order.tradeNo
         businessType = order.businessType
@@ -64,6 +78,10 @@ public struct PaymentView: Codable, Sendable, Equatable {
         self.refunds = refunds.map {
             RefundView(id: $0.id, refundNo: $0.refundNo, amountFen: $0.amountFen, reason: $0.reason, cause: $0.cause, state: $0.state,
                        createdAt: ISO8601.string($0.createdAt), succeededAt: $0.succeededAt.map(ISO8601.string))
+        }
+        insurance = split.map {
+            InsuranceView(payOrderId: $0.payOrderId, totalFen: $0.totalFen, fundFen: $0.fundFen, accountFen: $0.accountFen,
+                          cashFen: $0.cashFen, state: $0.state)
         }
         his = posting.map {
             HISPostingView(state: $0.state, receiptNo: $0.receiptNo, settledAt: $0.settledAt.map(ISO8601.string), attempts: $0.attempts)

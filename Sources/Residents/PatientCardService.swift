@@ -40,6 +40,13 @@ public struct PatientCardService: Sendable {
         return try await cards.patientCards(personID: view.person.id).map(Self.bound)
     }
 
+    /// The member's ID number, for a channel that must name the person to a third party (the
+    /// medical-insurance centre). Never returned to a client or logged.
+    public func idNumber(accountID: String, memberID: String) async throws -> String {
+        let view = try await family.member(accountID: accountID, memberID: memberID)
+        return try personal.open(view.person.idNumberSealed)
+    }
+
     public func lookup(accountID: String, memberID: String, hospitalCode: String) async throws -> [Record] {
         let view = try await family.member(accountID: accountID, memberID: memberID)
         try await requireHospital(hospitalCode)

@@ -6,7 +6,7 @@ import Logging
 import Sandbox
 
 /// What every command shares: the configuration from the environment, with the sandbox's Alipay,
-/// WeChat Pay and UnionPay test keys filled in when the channels point at the sandbox.
+/// WeChat Pay, UnionPay and medical-insurance test keys filled in when the channels point at the sandbox.
 enum ServerSetup {
     static func configuration() throws -> Configuration {
         var configuration = Configuration()
@@ -24,6 +24,13 @@ enum ServerSetup {
             }
             if configuration.channels.unionPayPublicKeyPath == nil {
                 configuration.channels.unionPayPublicKeyPath = keys.unionPay.platformPublicKeyPath
+            }
+            if configuration.channels.insurancePrivateKeyPath == nil {
+                // The sandbox centre keeps its SM2 keys beside the Alipay sandbox keys.
+                let insurance = try InsuranceSandboxKeys.loadOrCreate(
+                    directory: URL(fileURLWithPath: keys.appPrivateKeyPath).deletingLastPathComponent())
+                configuration.channels.insurancePrivateKeyPath = insurance.hospitalPrivateKeyPath
+                configuration.channels.insuranceCentrePublicKeyPath = insurance.centrePublicKeyPath
             }
         }
         return configuration

@@ -54,5 +54,25 @@ enum BillingMigrations {
                 CREATE INDEX his_posting_due ON his_posting(next_attempt_at) WHERE state = 'pending';
                 """)
         }
+        migrator.registerMigration("billing-v2-insurance") { db in
+            try db.execute(sql: """
+                -- 医保移动支付: the centre's split of a bill paid with medical insurance. The order's
+                -- amount is the cash part; fund (统筹) and personal account (个账) are settled by the
+                -- centre. pre_settled -> settled (the centre confirms) -> refunded; or cancelled.
+                CREATE TABLE insurance_split (
+                    order_id TEXT PRIMARY KEY REFERENCES payment_order(id),
+                    pay_order_id TEXT NOT NULL UNIQUE,
+                    total_fen INTEGER NOT NULL CHECK (total_fen > 0),
+                    fund_fen INTEGER NOT NULL CHECK (fund_fen >= 0),
+                    account_fen INTEGER NOT NULL CHECK (account_fen >= 0),
+                    cash_fen INTEGER NOT NULL CHECK (cash_fen > 0),
+                    state TEXT NOT NULL CHECK (state IN ('pre_settled', 'settled', 'cancelled', 'refunded')),
+                    settlement_id TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    CHECK (fund_fen + account_fen + cash_fen = total_fen)
+                ) STRICT;
+                """)
+        }
     }
 }

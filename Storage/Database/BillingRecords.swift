@@ -69,3 +69,35 @@ public struct HISPostingRow: Codable, Sendable, FetchableRecord, PersistableReco
     public var createdAt: Date
     public var updatedAt: Date
 }
+
+/// The medical-insurance centre's split of an order (医保移动支付): the order's amount is `cashFen`.
+public struct InsuranceSplitRow: Codable, Sendable, FetchableRecord, PersistableRecord, Equatable {
+    public static let databaseTableName = "insurance_split"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var orderId: String
+    public var payOrderId: String
+    public var totalFen: Int64
+    public var fundFen: Int64
+    public var accountFen: Int64
+    public var cashFen: Int64
+    public var state: String
+    public var settlementId: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(orderId: String, payOrderId: String, totalFen: Int64, fundFen: Int64, accountFen: Int64, cashFen: Int64,
+                state: String, settlementId: String?, createdAt: Date, updatedAt: Date) {
+        self.orderId = orderId
+        self.payOrderId = payOrderId
+        self.totalFen = totalFen
+        self.fundFen = fundFen
+        self.accountFen = accountFen
+        self.cashFen = cashFen
+        self.state = state
+        self.settlementId = settlementId
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

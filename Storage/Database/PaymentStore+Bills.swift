@@ -7,8 +7,10 @@ import HuiminCore
 extension PaymentStore {
     /// The order that pays an unpaid clinic bill. A bill has one open order at a time, whichever
     /// way it was reached; its payer asking again gets it again, anyone else is told to wait.
+    /// With `insurance` (the centre's split, made for this request's trade number) the order asks
+    /// the channel for the cash part only.
     public func openBillOrder(_ request: OrderRequest, billID: String, businessType: String, personID: String,
-                              lifetime: TimeInterval, now: Date) async throws -> Opened {
+                              lifetime: TimeInterval, insurance: InsuranceSplitRow? = nil, now: Date) async throws -> Opened {
         try await database.pool.write { db in
             if let earlier = try Self.earlier(db, request) { return Opened(order: earlier, existing: true) }
             guard let bill = try ClinicBillRow.fetchOne(db, key: billID) else {
@@ -28,9 +30,16 @@ extension PaymentStore {
                 }
                 return Opened(order: open, existing: true)
             }
+            if let insurance, insurance.totalFen != bill.totalFen {
+                throw AppError.upstream("insurance_total_mismatch", "The insurance centre split \(insurance.totalFen) fen; the bill is \(bill.totalFen).")
+            }
             let order = try Self.insertOrder(db, request, businessType: businessType, businessRef: billID, personID: personID,
                                              hospitalCode: bill.hospitalCode, description: "门诊缴费 \(bill.departmentName) \(bill.billNo)",
-                                             amountFen: bill.totalFen, expiresAt: now.addingTimeInterval(lifetime), now: now)
+                                             amountFen: insurance?.cashFen ?? bill.totalFen, expiresAt: now.addingTimeInterval(lifetime), now: now)
+            if var insurance {
+                insurance.orderId = order.id
+                try insurance.insert(db)
+            }
             return Opened(order: order, existing: false)
         }
     }
@@ -64,6 +73,23 @@ extension PaymentStore {
         try order.insert(db)
         try audit(db, order, "payment.create", actor: .resident(request.accountID), detail: "fen=\(amountFen)", now: now)
         return order
+    }
+
+    public func insuranceSplit(orderID: String) async throws -> InsuranceSplitRow? {
+        try await database.pool.read { db in try InsuranceSplitRow.fetchOne(db, key: orderID) }
+    }
+
+    /// The centre's word on a split: settled (with its settlement ID), cancelled or refunded.
+    public func insuranceSplit(orderID: String, state: String, settlementID: String?, now: Date) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: """
+                UPDATE insurance_split SET state = ?, settlement_id = COALESCE(?, settlement_id), updated_at = ? WHERE order_id = ?
+                """, arguments: [state, settlementID, now, orderID])
+            if let order = try PaymentOrderRow.fetchOne(db, key: orderID) {
+                try Self.audit(db, order, "insurance.\(state)", actor: AuditActor(kind: "channel", id: "insurance"),
+                               detail: "settlement=\(settlementID ?? "")", now: now)
+            }
+        }
     }
 
     public func deposit(orderID: String) async throws -> DepositTopUpRow? {

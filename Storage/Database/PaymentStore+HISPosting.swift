@@ -42,9 +42,11 @@ extension PaymentStore {
         }
     }
 
-    /// The HIS will not take the payment: the posting ends refused, a clinic bill is withdrawn
-    /// (the HIS no longer owes it here) and what is left of the payment is refunded.
-    public func postingRefused(orderID: String, code: String, now: Date) async throws -> (PaymentRefundRow, PaymentOrderRow)? {
+    /// The HIS will not take the payment: the posting ends refused, a clinic bill becomes
+    /// `billBecomes` (withdrawn: the HIS no longer owes it here; unpaid: it is still owed) and what
+    /// is left of the payment is refunded.
+    public func postingRefused(orderID: String, code: String, billBecomes: String = "withdrawn",
+                               now: Date) async throws -> (PaymentRefundRow, PaymentOrderRow)? {
         try await database.pool.write { db in
             guard var posting = try HISPostingRow.fetchOne(db, key: orderID), posting.state == "pending",
                   var order = try PaymentOrderRow.fetchOne(db, key: orderID) else { return nil }
@@ -55,8 +57,8 @@ extension PaymentStore {
             try posting.update(db)
             try Self.audit(db, order, "his.refused", actor: .hospital(order.hospitalCode), detail: "code=\(code)", now: now)
             if order.businessType != "deposit" {
-                try db.execute(sql: "UPDATE clinic_bill SET state = 'withdrawn', updated_at = ? WHERE id = ? AND state = 'paid'",
-                               arguments: [now, order.businessRef])
+                try db.execute(sql: "UPDATE clinic_bill SET state = ?, updated_at = ? WHERE id = ? AND state = 'paid'",
+                               arguments: [billBecomes, now, order.businessRef])
             }
             guard order.refundableFen > 0 else { return nil }
             let refund = try Self.insertRefund(db, order: &order, amountFen: order.refundableFen, reason: "医院未能入账，退款",

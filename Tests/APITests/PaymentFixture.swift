@@ -11,7 +11,8 @@ enum PaymentFixture {
     typealias F = AppointmentFixture
 
     /// The sandbox merchants: WeChat Pay's mchid and Alipay's partner ID.
-    static let sandboxMerchantNo = ["wechat": "1900000001", "alipay": "2088000000000001", "unionpay": "777290058110097"]
+    static let sandboxMerchantNo = ["wechat": "1900000001", "alipay": "2088000000000001", "unionpay": "777290058110097",
+                                     "insurance": "H45010200001"]
 
     /// An administrator sets H0001's merchant of the channel (the sandbox merchant).
     static func merchant(_ h: TestHarness, _ client: any TestClientProtocol, hospital: String = "H0001",

@@ -28,6 +28,7 @@ struct TestHarness: Sendable {
         let logs = CapturedLogs()
         let logger = logs.logger(label: "test")
         let keys = try sharedSandboxKeys.get()
+        let insuranceKeys = try sharedInsuranceKeys.get()
         let sandbox = try SandboxServer(settings: SandboxSettings(keys: keys), clock: clock, logger: logger)
         return try await sandbox.withRunning { port in
             // Generous timeout: tests run in parallel on two cores, and a timed-out SMS would wait for its retry.
@@ -43,6 +44,8 @@ struct TestHarness: Sendable {
             configuration.channels.alipayPublicKeyPath = keys.platformPublicKeyPath
             configuration.channels.unionPayMerchantKeyPath = keys.unionPay.merchantPrivateKeyPath
             configuration.channels.unionPayPublicKeyPath = keys.unionPay.platformPublicKeyPath
+            configuration.channels.insurancePrivateKeyPath = insuranceKeys.hospitalPrivateKeyPath
+            configuration.channels.insuranceCentrePublicKeyPath = insuranceKeys.centrePublicKeyPath
             configuration.channels.useSandboxWeChatPay(keyDirectory: URL(fileURLWithPath: keys.appPrivateKeyPath).deletingLastPathComponent())
             let services = try HuiminServices(configuration: configuration, clock: clock, logger: logger)
             let harness = TestHarness(services: services, clock: clock, sandboxURL: "http://127.0.0.1:\(port)",
@@ -92,6 +95,13 @@ struct TestHarness: Sendable {
 private let sharedSandboxKeys = Result {
     try SandboxKeys.loadOrCreate(directory: FileManager.default.temporaryDirectory
         .appendingPathComponent("huimin-test-sandbox-keys-\(ProcessInfo.processInfo.processIdentifier)"))
+}
+
+/// Made once, before any sandbox starts: its insurance centre reads the same files, and two
+/// tests creating them at once would each keep a different key.
+private let sharedInsuranceKeys = Result {
+    try InsuranceSandboxKeys.loadOrCreate(directory: URL(fileURLWithPath: try sharedSandboxKeys.get().appPrivateKeyPath)
+        .deletingLastPathComponent())
 }
 
 final class SharedCounts: Sendable {

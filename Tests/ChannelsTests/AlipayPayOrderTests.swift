@@ -198,7 +198,7 @@ struct AlipayPayOrderTests {
 
     @Test("transport failures are alipay_timeout (504) and alipay_unreachable (502); gateway faults keep their code")
     func transportFailures() async throws {
-        try await AlipayPayHarness.run(timeout: 1) { ali in
+        try await AlipayPayHarness.run(timeout: 3) { ali in
             try await ali.sandbox.fault("alipay", kind: "timeout")
             let timeout = await appError { try await ali.client.query(outTradeNo: "ANY_1") }
             #expect(timeout?.code == "alipay_timeout")

@@ -185,7 +185,7 @@ struct HISBillingTests {
 
     @Test("the HIS failing or hanging surfaces as channel_error or channel_timeout, once per armed fault")
     func faults() async throws {
-        try await SandboxHarness.run(timeout: 1) { sandbox in
+        try await SandboxHarness.run(timeout: 3) { sandbox in
             let billNo = try #require(try await sandbox.bill()["bill_no"] as? String)
             try await sandbox.fault("his", kind: "error")
             #expect(await appError {

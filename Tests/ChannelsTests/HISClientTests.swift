@@ -82,7 +82,7 @@ struct HISClientTests {
 
     @Test("a HIS timeout fault fails the adapter with channel_timeout within its 1 s timeout")
     func timeoutFault() async throws {
-        try await SandboxHarness.run(timeout: 1) { sandbox in
+        try await SandboxHarness.run(timeout: 3) { sandbox in
             let his = HISClient(settings: sandbox.channels, transport: sandbox.transport)
             try await sandbox.fault("his", kind: "timeout")
             let started = ContinuousClock.now

@@ -122,7 +122,7 @@ struct InsurancePreSettleTests {
 
     @Test("a timeout fault is insurance_timeout; an error fault is insurance_<code>")
     func faults() async throws {
-        try await InsuranceHarness.run(timeout: 1) { ins in
+        try await InsuranceHarness.run(timeout: 3) { ins in
             let idNumber = InsuranceHarness.newIDNumber()
             let code = try await ins.authCode(idNumber)
             try await ins.sandbox.fault("insurance", kind: "timeout")

@@ -113,7 +113,7 @@ struct SMSGatewayTests {
 
     @Test("a gateway timeout is retryable channel_timeout")
     func timeoutRetryable() async throws {
-        try await SandboxHarness.run(timeout: 1) { sandbox in
+        try await SandboxHarness.run(timeout: 3) { sandbox in
             let sms = SMSGateway(settings: sandbox.channels, transport: sandbox.transport, clock: sandbox.clock)
             try await sandbox.fault("sms", kind: "timeout")
             let error = await sendError { try await sms.send(phone: "13800138004", templateCode: "SMS_100000001",

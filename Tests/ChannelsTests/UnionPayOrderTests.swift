@@ -123,7 +123,7 @@ struct UnionPayOrderTests {
 
     @Test("a hung gateway is unionpay_timeout (504); a busy one unionpay_06 (502)")
     func transportFailures() async throws {
-        try await UnionPayHarness.run(timeout: 1) { up in
+        try await UnionPayHarness.run(timeout: 3) { up in
             try await up.sandbox.fault("unionpay", kind: "timeout")
             let timeout = await appError { try await up.client.consume(up.order()) }
             #expect(timeout?.code == "unionpay_timeout")

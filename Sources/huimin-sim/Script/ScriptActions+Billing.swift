@@ -8,9 +8,12 @@ extension ScriptActions {
         let channel = options["channel"] ?? "wechat"
         switch statement.command {
         case "his-bill":
-            let items = try options["items"].map { text in
-                guard let items = JSONValue.parse(text) else { throw SimFailure("items= is a JSON array") }
-                return items
+            let items = try options["amount"].map { text -> JSONValue in
+                let fen = try Self.integer(text, "amount")
+                return .array([.object([
+                    "category": .string(options["category"] ?? "西药费"), "code": .string("X900"), "name": .string("处方药品"),
+                    "unit": .string("盒"), "quantity": .string("1"), "unit_price_fen": .number(Double(fen)), "amount_fen": .number(Double(fen)),
+                ])])
             }
             let issued = try await connection.issueBill(hospital: hospital, patientID: options["patient"]!, items: items)
             guard issued.isSuccess, let push = issued.json?.at("bill") else { return Outcome(response: issued) }
@@ -28,10 +31,16 @@ extension ScriptActions {
         case "scan-bill":
             return saving(try await connection.api("GET", "/api/v1/bill-codes/\(first.urlQueryEncoded)"), "bill.id")
         case "pay-bill", "scan-pay":
-            let fields: [String: JSONValue] = statement.command == "pay-bill"
+            var fields: [String: JSONValue] = statement.command == "pay-bill"
                 ? ["businessType": .string("clinic_bill"), "billId": .string(first), "channel": .string(channel)]
                 : ["businessType": .string("scan_to_pay"), "payCode": .string(first), "channel": .string(channel)]
+            if let auth = options["insurance"] { fields["insurance"] = .object(["payAuthNo": .string(auth)]) }
             return saving(try await connection.pay(fields, idempotencyKey: key), "payment.id")
+        case "insurance-auth":
+            return saving(try await connection.sandbox("POST", "/sandbox/insurance/auth-codes", .object(["id_number": .string(options["id"]!)])),
+                          "payAuthNo")
+        case "insurance-settle":
+            return saving(try await connection.sandbox("POST", "/sandbox/insurance/orders/\(first.urlQueryEncoded)/settle"), "ordStas")
         case "admit":
             let deposit = try Self.integer(options["deposit"] ?? "0", "deposit")
             return saving(try await connection.admit(hospital: hospital, patientID: options["patient"]!, name: options["name"]!,

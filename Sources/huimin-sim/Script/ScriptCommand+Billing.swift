@@ -1,15 +1,20 @@
 /// Script words for clinic bills (门诊缴费), scan-to-pay (扫码付) and deposits (住院预缴金).
 extension ScriptCommand {
     static let billing: [ScriptCommand] = [
-        .init("his-bill", required: ["patient"], optional: ["hospital", "items"], saves: "bill id",
-              summary: "the sandbox HIS issues a bill for its patient (items= JSON array, default 35.50 yuan) and the hospital pushes it to Huimin (needs the terminal key)"),
+        .init("his-bill", required: ["patient"], optional: ["hospital", "category", "amount"], saves: "bill id",
+              summary: "the sandbox HIS issues a bill for its patient (default a prescription and a test, 35.50 yuan; or one line of category= 西药费 and amount= fen) and the hospital pushes it to Huimin (needs the terminal key)"),
         .init("withdraw-bill", ["billNo"], saves: "state", summary: "the hospital takes a bill back (paid at the window, voided)"),
         .init("window-pays-bill", ["billNo"], optional: ["hospital"], saves: "state",
               summary: "the patient pays the bill at the hospital's window (sandbox HIS); an online payment after it is refused and refunded"),
         .init("bills", saves: "how many", summary: "list the bills of the account's family"),
         .init("bill", ["bill"], saves: "state", summary: "show one bill with its items"),
         .init("scan-bill", ["code"], saves: "bill id", summary: "read the bill behind a printed QR code (its payCode)"),
-        .init("pay-bill", ["bill"], optional: ["channel", "key"], saves: "payment id", summary: "pay a family bill (channel=wechat|alipay)"),
+        .init("pay-bill", ["bill"], optional: ["channel", "key", "insurance"], saves: "payment id",
+              summary: "pay a family bill (channel=wechat|alipay|unionpay); insurance=<payAuthNo> pays with medical insurance, the channel taking the cash part"),
+        .init("insurance-auth", required: ["id"], saves: "payAuthNo",
+              summary: "the resident authorises medical-insurance payment (sandbox centre) for the insured ID number id="),
+        .init("insurance-settle", ["payOrder"], saves: "order status",
+              summary: "the medical-insurance cashier settles the centre's part once the cash is paid (sandbox)"),
         .init("scan-pay", ["code"], optional: ["channel", "key"], saves: "payment id", summary: "pay the bill behind a QR code, anyone's"),
         .init("admit", required: ["patient", "name"], optional: ["hospital", "deposit"], saves: "admission no",
               summary: "the sandbox HIS admits its patient (住院) with a deposit= in fen"),

@@ -5,8 +5,8 @@ import Hummingbird
 import Payments
 import Residents
 
-/// `/api/v1/staff`: merchant accounts per hospital and channel (administrators), and payment
-/// orders with their refunds (cashiers).
+/// `/api/v1/staff`: merchant accounts per hospital and channel (administrators), payment orders
+/// with their refunds and the postings to the HIS not yet taken or refused (cashiers).
 struct PaymentStaffRoutes {
     let services: HuiminServices
 
@@ -31,6 +31,7 @@ struct PaymentStaffRoutes {
         let reason: String
     }
     struct PaymentEnvelope: Encodable, Sendable { let payment: PaymentView }
+    struct PostingsEnvelope: Encodable, Sendable { let postings: [HISPostingItem] }
 
     func register(on router: RouterGroup<some RequestContext>) {
         router.put("merchants") { request, context in
@@ -48,6 +49,13 @@ struct PaymentStaffRoutes {
             _ = try await services.staffUser(request)
             let hospital = request.uri.queryParameters.get("hospital") ?? ""
             return JSONResponse(MerchantsEnvelope(merchants: try await services.paymentStore.merchants(hospitalCode: hospital).map(Self.view)))
+        }
+        router.get("his-postings") { request, _ in
+            let staff = try await services.staffUser(request)
+            try Self.requireCashier(staff)
+            let query = request.uri.queryParameters
+            return JSONResponse(PostingsEnvelope(postings: try await services.payments.hisPostings(
+                state: query.get("state") ?? "pending", hospitalCode: query.get("hospital"))))
         }
         router.get("payments/:payment") { request, context in
             let staff = try await services.staffUser(request)

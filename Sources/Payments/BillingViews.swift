@@ -98,3 +98,34 @@ public struct DailyListView: Codable, Sendable, Equatable {
         depositBalanceFen = list.depositBalanceFen
     }
 }
+
+/// One payment's posting to the HIS, as a cashier's work list shows it.
+public struct HISPostingItem: Codable, Sendable, Equatable {
+    public var paymentId: String
+    public var tradeNo: String
+    public var businessType: String
+    public var businessRef: String
+    public var hospitalCode: String
+    public var channel: String
+    public var paidFen: Int64
+    public var state: String
+    public var attempts: Int
+    public var lastError: String?
+    public var nextAttemptAt: String?
+    public var receiptNo: String?
+
+    init(posting: HISPostingRow, order: PaymentOrderRow) {
+        paymentId = order.id
+        tradeNo = order.tradeNo
+        businessType = order.businessType
+        businessRef = order.businessRef
+        hospitalCode = order.hospitalCode
+        channel = order.channel
+        paidFen = order.paidFen
+        state = posting.state
+        attempts = posting.attempts
+        lastError = posting.lastError
+        nextAttemptAt = posting.state == "pending" ? ISO8601.string(posting.nextAttemptAt) : nil
+        receiptNo = posting.receiptNo
+    }
+}

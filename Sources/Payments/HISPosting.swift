@@ -16,6 +16,15 @@ extension PaymentService {
         "his_inpatient_discharged", "his_inpatient_not_found", "insurance_not_settled",
     ]
 
+    /// What cashiers and IT staff follow: postings the HIS has not taken yet (with the last error
+    /// and the next try) or refused (the money went back).
+    public func hisPostings(state: String, hospitalCode: String?) async throws -> [HISPostingItem] {
+        guard ["pending", "refused", "posted"].contains(state) else {
+            throw AppError.invalid("posting_state_invalid", "state is pending, refused or posted.")
+        }
+        return try await store.postings(state: state, hospitalCode: hospitalCode).map { HISPostingItem(posting: $0.posting, order: $0.order) }
+    }
+
     /// Posts what is due; returns how many were posted and how many refused.
     func postDue() async throws -> (posted: Int, refused: Int) {
         var counts = (posted: 0, refused: 0)

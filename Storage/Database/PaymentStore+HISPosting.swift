@@ -14,6 +14,21 @@ extension PaymentStore {
         }
     }
 
+    /// Postings in a state (pending: still being told; refused: the money went back), newest
+    /// first, for cashiers and the hospital's IT staff.
+    public func postings(state: String, hospitalCode: String?, limit: Int = 200) async throws -> [(posting: HISPostingRow, order: PaymentOrderRow)] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.order_id FROM his_posting p JOIN payment_order o ON o.id = p.order_id
+                WHERE p.state = ? AND (? IS NULL OR o.hospital_code = ?) ORDER BY p.updated_at DESC LIMIT ?
+                """, arguments: [state, hospitalCode, hospitalCode, limit]).compactMap { row -> (HISPostingRow, PaymentOrderRow)? in
+                let id: String = row[0]
+                guard let posting = try HISPostingRow.fetchOne(db, key: id), let order = try PaymentOrderRow.fetchOne(db, key: id) else { return nil }
+                return (posting, order)
+            }
+        }
+    }
+
     public func posting(orderID: String) async throws -> HISPostingRow? {
         try await database.pool.read { db in try HISPostingRow.fetchOne(db, key: orderID) }
     }

@@ -93,11 +93,20 @@ import Testing
                 #expect(waiting["state"] as? String == "pending")
                 #expect(waiting["attempts"] as? Int == 1)
                 #expect(try await h.services.paymentSweeper.pass().postedToHIS == 0, "not before its pause")
+                let cashier = try await CatalogKit.staff(h, client, role: "cashier")
+                let stuck = try await client.call(.get, "/api/v1/staff/his-postings?state=pending&hospital=H0001", token: cashier)
+                let item = try #require((stuck["postings"] as? [[String: any Sendable]])?.first, "\(stuck.body)")
+                #expect(item["paymentId"] as? String == id)
+                #expect((item["lastError"] as? String)?.isEmpty == false, "the cashier sees why")
+                #expect(try await client.call(.get, "/api/v1/staff/his-postings?state=lost", token: cashier).errorCode == "posting_state_invalid")
+                #expect(try await client.call(.get, "/api/v1/staff/his-postings", token: resident.token).status == 401)
                 h.clock.advance(by: 31)
                 #expect(try await h.services.paymentSweeper.pass().postedToHIS == 1)
                 let posted = try #require(try await P.payment(client, resident, id)["his"] as? [String: any Sendable])
                 #expect(posted["state"] as? String == "posted")
                 #expect(posted["attempts"] as? Int == 2)
+                let after = try await client.call(.get, "/api/v1/staff/his-postings?state=pending", token: cashier)
+                #expect((after["postings"] as? [Any])?.isEmpty == true)
             }
         }
     }

@@ -25,7 +25,8 @@ extension PaymentService {
         return try await store.postings(state: state, hospitalCode: hospitalCode).map { HISPostingItem(posting: $0.posting, order: $0.order) }
     }
 
-    /// Posts what is due; returns how many were posted and how many refused.
+    /// Posts what is due (payments, then refunds of booked payments); returns how many payments
+    /// were posted and how many refused.
     func postDue() async throws -> (posted: Int, refused: Int) {
         var counts = (posted: 0, refused: 0)
         for (posting, order) in try await store.duePostings(now: clock.now()) {
@@ -35,7 +36,31 @@ extension PaymentService {
             case .failed: break
             }
         }
+        for due in try await store.dueRefundPostings(now: clock.now()) {
+            try await postRefund(due)
+        }
         return counts
+    }
+
+    /// Books a refund of a booked payment in the HIS (trade/refund, idempotent on the refund
+    /// number). A refusal (more than the HIS settled) ends it `failed` for a cashier to look at.
+    private func postRefund(_ due: PaymentStore.DueRefundPosting) async throws {
+        let now = clock.now()
+        do {
+            let receipt = try await his.postRefund(hospitalCode: due.order.hospitalCode, tradeNo: due.order.tradeNo,
+                                                   refundNo: due.refund.refundNo, amountFen: due.refund.amountFen,
+                                                   refundedAt: due.refund.succeededAt ?? now)
+            try await store.refundPosting(refundID: due.refund.id, state: "posted", receiptNo: receipt.receiptNo, error: nil,
+                                          nextAttemptAt: now, now: now)
+        } catch let error as AppError where ["his_refund_exceeds", "his_bill_not_found", "his_input_rejected"].contains(error.code) {
+            logger.error("HIS refused a refund", metadata: ["refund": "\(due.refund.refundNo)", "code": "\(error.code)"])
+            try await store.refundPosting(refundID: due.refund.id, state: "failed", receiptNo: nil, error: error.code,
+                                          nextAttemptAt: now, now: now)
+        } catch {
+            let pause = min(3600, 30 * (1 << min(due.attempts, 7)))
+            try await store.refundPosting(refundID: due.refund.id, state: "pending", receiptNo: nil, error: "\(error)",
+                                          nextAttemptAt: now.addingTimeInterval(TimeInterval(pause)), now: now)
+        }
     }
 
     enum PostingOutcome { case posted, refused, failed }

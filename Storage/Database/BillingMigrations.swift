@@ -74,5 +74,23 @@ enum BillingMigrations {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("billing-v3-refund-postings") { db in
+            try db.execute(sql: """
+                -- A refund of a payment the HIS booked is booked there too (退费入账), again until the
+                -- HIS answers. failed: the HIS will not take it (a cashier must look).
+                CREATE TABLE his_refund_posting (
+                    refund_id TEXT PRIMARY KEY REFERENCES payment_refund(id),
+                    order_id TEXT NOT NULL REFERENCES payment_order(id),
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'posted', 'failed')),
+                    receipt_no TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    next_attempt_at TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX his_refund_posting_due ON his_refund_posting(next_attempt_at) WHERE state = 'pending';
+                """)
+        }
     }
 }

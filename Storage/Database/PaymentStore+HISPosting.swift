@@ -37,6 +37,7 @@ extension PaymentStore {
         try await database.pool.write { db in
             guard var posting = try HISPostingRow.fetchOne(db, key: orderID), posting.state == "pending",
                   let order = try PaymentOrderRow.fetchOne(db, key: orderID) else { return }
+            try Self.queueRefundPostings(db, orderID: orderID, now: now)
             posting.state = "posted"
             posting.receiptNo = receiptNo
             posting.settledAt = settledAt
@@ -79,6 +80,64 @@ extension PaymentStore {
             let refund = try Self.insertRefund(db, order: &order, amountFen: order.refundableFen, reason: "医院未能入账，退款",
                                                cause: "his_refused", idempotencyKey: "his_refused", actor: .system, now: now)
             return (refund, order)
+        }
+    }
+
+    // MARK: Refunds of booked payments
+
+    /// Queues, for the HIS, the order's succeeded refunds not yet queued, once its payment is
+    /// booked there. A refund made because the HIS refused the payment is not the HIS's business.
+    static func queueRefundPostings(_ db: GRDB.Database, orderID: String, now: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO his_refund_posting (refund_id, order_id, state, next_attempt_at, created_at, updated_at)
+            SELECT r.id, r.order_id, 'pending', ?, ?, ? FROM payment_refund r
+            WHERE r.order_id = ? AND r.state = 'succeeded' AND r.cause != 'his_refused'
+              AND (SELECT state FROM his_posting WHERE order_id = r.order_id) IN ('pending', 'posted')
+            ON CONFLICT DO NOTHING
+            """, arguments: [now, now, now, orderID])
+    }
+
+    public struct DueRefundPosting: Sendable {
+        public var refund: PaymentRefundRow
+        public var order: PaymentOrderRow
+        public var attempts: Int
+    }
+
+    /// Refund postings due now, whose payment the HIS has booked.
+    public func dueRefundPostings(now: Date, limit: Int = 100) async throws -> [DueRefundPosting] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT rp.refund_id, rp.attempts FROM his_refund_posting rp JOIN his_posting p ON p.order_id = rp.order_id
+                WHERE rp.state = 'pending' AND rp.next_attempt_at <= ? AND p.state = 'posted' ORDER BY rp.next_attempt_at LIMIT ?
+                """, arguments: [now, limit]).compactMap { row -> DueRefundPosting? in
+                let refundID: String = row[0]
+                guard let refund = try PaymentRefundRow.fetchOne(db, key: refundID),
+                      let order = try PaymentOrderRow.fetchOne(db, key: refund.orderId) else { return nil }
+                return DueRefundPosting(refund: refund, order: order, attempts: row[1])
+            }
+        }
+    }
+
+    /// The HIS's answer to a refund posting: its receipt (`posted`), a refusal (`failed`, with the
+    /// code), or nothing yet (pending again at `nextAttemptAt`).
+    public func refundPosting(refundID: String, state: String, receiptNo: String?, error: String?, nextAttemptAt: Date,
+                              now: Date) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: """
+                UPDATE his_refund_posting SET state = ?, receipt_no = ?, last_error = ?, attempts = attempts + 1, next_attempt_at = ?,
+                updated_at = ? WHERE refund_id = ? AND state = 'pending'
+                """, arguments: [state, receiptNo, error.map { String($0.prefix(500)) }, nextAttemptAt, now, refundID])
+            if state != "pending", let refund = try PaymentRefundRow.fetchOne(db, key: refundID),
+               let order = try PaymentOrderRow.fetchOne(db, key: refund.orderId) {
+                try Self.audit(db, order, "his.refund_\(state)", actor: .hospital(order.hospitalCode),
+                               detail: "refund=\(refund.refundNo) receipt=\(receiptNo ?? "") \(error ?? "")", now: now)
+            }
+        }
+    }
+
+    public func refundPostingState(refundID: String) async throws -> String? {
+        try await database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT state FROM his_refund_posting WHERE refund_id = ?", arguments: [refundID])
         }
     }
 }

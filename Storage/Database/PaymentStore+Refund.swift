@@ -150,6 +150,7 @@ extension PaymentStore {
             order.updatedAt = now
             try refund.update(db)
             try order.update(db)
+            if end == .succeeded { try Self.queueRefundPostings(db, orderID: order.id, now: now) }
             try Self.audit(db, order, "refund.\(end.rawValue)", actor: AuditActor(kind: "channel", id: order.channel),
                            detail: "refund=\(refund.refundNo) fen=\(refund.amountFen)", now: now)
             return refund

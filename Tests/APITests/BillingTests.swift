@@ -59,6 +59,21 @@ import Testing
                 #expect(again.status == 200)
                 let twice = try await B.payBill(client, resident, #"{"businessType":"clinic_bill","billId":"\#(billID)","channel":"wechat"}"#)
                 #expect(twice.errorCode == "bill_not_payable")
+
+                // A cashier refunds part of it (a drug returned): the HIS books the refund too (退费入账).
+                let cashier = try await CatalogKit.staff(h, client, role: "cashier")
+                let refunded = try await client.call(.post, "/api/v1/staff/payments/\(id)/refunds", token: cashier,
+                                                     json: #"{"amountFen":1275,"reason":"退药"}"#)
+                #expect(refunded.status == 201, "\(refunded.body)")
+                let refundNo = try #require((refunded.object("payment")["refunds"] as? [[String: any Sendable]])?.first?["refundNo"] as? String)
+                _ = try await h.services.paymentSweeper.pass()
+                let booked = try await h.sandboxJSON("GET", "/sandbox/his/settlements?hospital=H0001")
+                let refundLine = (booked["settlements"] as? [[String: Any]])?.first { $0["refund_no"] as? String == refundNo }
+                #expect(refundLine?["kind"] as? String == "refund", "\(booked)")
+                #expect(refundLine?["amount_fen"] as? Int == 1275)
+                _ = try await h.services.paymentSweeper.pass()
+                let lines = (try await h.sandboxJSON("GET", "/sandbox/his/settlements?hospital=H0001")["settlements"] as? [[String: Any]]) ?? []
+                #expect(lines.filter { $0["refund_no"] as? String == refundNo }.count == 1, "booked once")
             }
         }
     }

@@ -21,7 +21,7 @@ struct AlipayPayHarness: Sendable {
 
     var clock: ManualClock { sandbox.clock }
 
-    static func run(timeout: Double = 5, _ body: (AlipayPayHarness) async throws -> Void) async throws {
+    static func run(timeout: Double = 15, _ body: (AlipayPayHarness) async throws -> Void) async throws {
         try await SandboxHarness.run(timeout: timeout) { sandbox in
             let inbox = AlipayInbox()
             try await AlipayReceiver.run(inbox: inbox) { port in

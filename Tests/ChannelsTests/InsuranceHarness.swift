@@ -22,7 +22,7 @@ struct InsuranceHarness: Sendable {
         return directory
     }()
 
-    static func run(timeout: Double = 5, _ body: (InsuranceHarness) async throws -> Void) async throws {
+    static func run(timeout: Double = 15, _ body: (InsuranceHarness) async throws -> Void) async throws {
         let directory = keysDirectory
         try await SandboxHarness.run(timeout: timeout, configure: { $0.insurance.keysDirectory = directory }) { sandbox in
             let configuration = try #require(try InsuranceConfiguration.from(settings: channels(sandbox)))

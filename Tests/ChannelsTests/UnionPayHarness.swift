@@ -18,7 +18,7 @@ struct UnionPayHarness: Sendable {
 
     var clock: ManualClock { sandbox.clock }
 
-    static func run(timeout: Double = 5, _ body: (UnionPayHarness) async throws -> Void) async throws {
+    static func run(timeout: Double = 15, _ body: (UnionPayHarness) async throws -> Void) async throws {
         try await SandboxHarness.run(timeout: timeout) { sandbox in
             let inbox = UnionPayInbox()
             try await UnionPayReceiver.run(inbox: inbox) { port in

@@ -20,7 +20,7 @@ struct WeChatPayHarness: Sendable {
 
     var clock: ManualClock { sandbox.clock }
 
-    static func run(timeout: Double = 5, _ body: (WeChatPayHarness) async throws -> Void) async throws {
+    static func run(timeout: Double = 15, _ body: (WeChatPayHarness) async throws -> Void) async throws {
         try await SandboxHarness.run(timeout: timeout) { sandbox in
             let inbox = NotificationInbox()
             try await NotificationReceiver.run(inbox: inbox, clock: sandbox.clock) { port in

@@ -42,7 +42,7 @@ struct SandboxHarness: Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("assets/sandbox/his-patients.json")
 
-    static func run(timeout: Double = 5, configure: (inout SandboxSettings) -> Void = { _ in },
+    static func run(timeout: Double = 15, configure: (inout SandboxSettings) -> Void = { _ in },
                     _ body: (SandboxHarness) async throws -> Void) async throws {
         var settings = SandboxSettings(keys: keys, hisFixtures: hisFixtures)
         // Well past any test's client timeout, so "gave up at the timeout" cannot be confused with

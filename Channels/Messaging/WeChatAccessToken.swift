@@ -19,7 +19,6 @@ public actor WeChatAccessToken {
     struct Cached {
         let token: String
         let refreshAt: Date
-        let expiresAt: Date
     }
 
     let api: WeChatAPI
@@ -105,8 +104,7 @@ public actor WeChatAccessToken {
         }
         let now = clock.now()
         let seconds = TimeInterval(lifetime)
-        return Cached(token: token, refreshAt: now.addingTimeInterval(max(seconds - refreshMargin, seconds / 2)),
-                      expiresAt: now.addingTimeInterval(seconds))
+        return Cached(token: token, refreshAt: now.addingTimeInterval(max(seconds - refreshMargin, seconds / 2)))
     }
 }
 

@@ -70,6 +70,8 @@ struct FakeSMSReceipts: Sendable {
         guard let url = settings.smsReceiptURL, let first = messages.first else { return }
         let (errCode, errMsg) = plan.next()
         let sentAt = FakeAlipay.beijingTime(clock.now())
+        // The sandbox has no template texts: the billed parts (70 characters, then 67 each) are
+        // estimated from the signature, the parameters and 20 characters of fixed wording.
         let parts = String((first.signName.count + 2 + first.params.values.reduce(0) { $0 + $1.count } + 20) / 67 + 1)
         let entries = messages.map { message in
             Entry(phone_number: message.phone, send_time: sentAt, report_time: sentAt, success: errCode == "DELIVERED",

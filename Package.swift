@@ -57,8 +57,11 @@ let package = Package(
                 path: "Channels/HIS", swiftSettings: strict),
         .target(name: "WeChatPay", dependencies: ["Transport", "HuiminCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Channels/WeChatPay", swiftSettings: strict),
+        // WeChat template/subscribe messages, Alipay mini-program messages, SMS delivery receipts.
+        .target(name: "Messaging", dependencies: ["Transport", "HuiminCore", "Alipay"],
+                path: "Channels/Messaging", swiftSettings: strict),
         .target(name: "Sandbox", dependencies: [
-            "HuiminCore", "Transport", "CZlib",
+            "HuiminCore", "Transport", "CZlib", "Messaging",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,6 +115,7 @@ let package = Package(
                     path: "Tests/HuiminCoreTests", swiftSettings: strict),
         .testTarget(name: "ChannelsTests", dependencies: [
             "Transport", "WeChat", "WeChatPay", "Alipay", "UnionPay", "Insurance", "SMS", "HIS", "Sandbox", "HuiminCore", "Reconciliation",
+            "Messaging",
             "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/ChannelsTests", swiftSettings: strict),

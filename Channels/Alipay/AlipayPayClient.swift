@@ -93,6 +93,17 @@ public struct AlipayPayClient: Sendable {
     /// Signs and sends one gateway call; returns the verified response node's text when `code` is
     /// 10000, else throws the error it states.
     func call(_ method: String, biz: [String: Any], notifyURL: String? = nil) async throws -> [UInt8] {
+        let reply = try await gateway(method, biz: biz, notifyURL: notifyURL)
+        guard reply.isSuccess else {
+            throw AlipayPayErrors.gateway(code: reply.code, msg: reply.msg, subCode: reply.subCode, subMsg: reply.subMsg)
+        }
+        return reply.node
+    }
+
+    /// Signs and sends one call of any gateway `method` and returns its answer, whatever its code,
+    /// once the answer's signature has verified (an unsigned error answer is returned as it is).
+    /// - Throws: transport failures, `alipay_bad_response`, `alipay_response_unsigned`.
+    public func gateway(_ method: String, biz: [String: Any], notifyURL: String? = nil) async throws -> AlipayGatewayReply {
         let bizContent = try JSONSerialization.data(withJSONObject: biz, options: [.sortedKeys, .withoutEscapingSlashes])
         var parameters: [(String, String)] = [
             ("app_id", configuration.appID), ("method", method), ("format", "JSON"), ("charset", "utf-8"),
@@ -127,11 +138,8 @@ public struct AlipayPayClient: Sendable {
         } else if success {
             throw AlipayPayErrors.responseUnsigned
         }
-        guard success else {
-            throw AlipayPayErrors.gateway(code: common.code ?? "", msg: common.msg, subCode: common.sub_code,
-                                          subMsg: common.sub_msg)
-        }
-        return node
+        return AlipayGatewayReply(code: common.code ?? "", msg: common.msg, subCode: common.sub_code,
+                                  subMsg: common.sub_msg, node: node)
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ node: [UInt8]) throws -> T {

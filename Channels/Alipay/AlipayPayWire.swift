@@ -58,3 +58,14 @@ enum AlipayPayWire {
         method.replacingOccurrences(of: ".", with: "_") + "_response"
     }
 }
+
+/// One verified answer of the gateway: its common fields and the exact text of its response node.
+public struct AlipayGatewayReply: Sendable {
+    public let code: String
+    public let msg: String?
+    public let subCode: String?
+    public let subMsg: String?
+    public let node: [UInt8]
+
+    public var isSuccess: Bool { code == "10000" }
+}

@@ -29,7 +29,7 @@ struct ControlRoutes: Sendable {
         router.post("/sandbox/faults") { request, _ in
             guard let fault = SandboxHTTP.decode(FaultRequest.self, from: try await SandboxHTTP.body(request)),
                   (fault.times ?? 1) > 0 else {
-                return SandboxHTTP.json(Problem(error: "expected {service: wechat|alipay|sms|his|unionpay|insurance, kind: timeout|error, "
+                return SandboxHTTP.json(Problem(error: "expected {service: wechat|alipay|sms|his|unionpay|insurance|wechat_messages|alipay_messages, kind: timeout|error, "
                                                     + "errorCode?, times? > 0}"), status: .badRequest)
             }
             faults.arm(fault.service, fault: .init(kind: fault.kind, errorCode: fault.errorCode), times: fault.times ?? 1)

@@ -19,6 +19,7 @@ struct FakeAlipay: Sendable {
     let codes: LoginCodes
     let logger: Logger
     let pay: FakeAlipayPay
+    let messages: FakeAlipayMessages
 
     init(settings: SandboxSettings, clock: any HuiminClock, faults: FaultPlan, logger: Logger) {
         self.settings = settings
@@ -27,6 +28,7 @@ struct FakeAlipay: Sendable {
         self.codes = LoginCodes(ttl: settings.loginCodeTTL)
         self.logger = logger
         pay = FakeAlipayPay(settings: settings, clock: clock, logger: logger)
+        messages = FakeAlipayMessages(settings: settings, clock: clock, faults: faults)
     }
 
     struct CodeRequest: Decodable {
@@ -61,6 +63,7 @@ struct FakeAlipay: Sendable {
         router.post("/gateway.do") { request, _ in try await gateway(request) }
         router.post("/sandbox/alipay/codes") { request, _ in try await issueCode(request) }
         pay.registerControl(on: router)
+        messages.registerControl(on: router)
     }
 
     private func issueCode(_ request: Request) async throws -> Response {
@@ -88,7 +91,7 @@ struct FakeAlipay: Sendable {
             return error("40002", "Invalid Arguments", "isv.invalid-app-id", "无效的AppID参数")
         }
         let method = parameters["method"] ?? ""
-        guard method == Self.tokenMethod || FakeAlipayPay.methods.contains(method) else {
+        guard method == Self.tokenMethod || FakeAlipayPay.methods.contains(method) || method == FakeAlipayMessages.method else {
             return error("40002", "Invalid Arguments", "isv.invalid-method", "不存在的方法名")
         }
         // The token method answers protocol errors as error_response; the trade APIs in their own node.
@@ -103,7 +106,9 @@ struct FakeAlipay: Sendable {
             return error("40002", "Invalid Arguments", "isv.invalid-signature", "验签出错", node: errorNode)
         }
         if method != Self.tokenMethod {
-            switch await pay.handle(method: method, parameters: parameters, host: request.head.authority ?? "127.0.0.1") {
+            let answer = method == FakeAlipayMessages.method ? messages.handle(parameters)
+                : await pay.handle(method: method, parameters: parameters, host: request.head.authority ?? "127.0.0.1")
+            switch answer {
             case .success(let value):
                 return signed(node: errorNode, value)
             case .failure(let code, let msg, let subCode, let subMsg):

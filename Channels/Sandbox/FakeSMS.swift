@@ -14,6 +14,11 @@ struct FakeSMS: Sendable {
     let logger: Logger
     let limiter = SMSRateLimiter()
     let outbox = Outbox()
+    let receiptPlan = FakeSMSReceipts.Plan()
+
+    var receipts: FakeSMSReceipts {
+        FakeSMSReceipts(settings: settings.messaging, clock: clock, plan: receiptPlan, outbox: outbox, logger: logger)
+    }
 
     struct Message: Encodable, Sendable {
         let bizId: String
@@ -23,12 +28,20 @@ struct FakeSMS: Sendable {
         let params: [String: String]
         let outId: String?
         let receivedAt: String
+        /// The delivery receipt pushed back (FakeSMSReceipts); nil when receipts are off.
+        var receipt: FakeSMSReceipts.Receipt?
     }
 
     final class Outbox: Sendable {
         private let messages = Mutex<[Message]>([])
 
         func append(_ new: [Message]) { messages.withLock { $0.append(contentsOf: new) } }
+
+        func updateReceipt(bizID: String, _ change: (inout FakeSMSReceipts.Receipt?) -> Void) {
+            messages.withLock { all in
+                for index in all.indices where all[index].bizId == bizID { change(&all[index].receipt) }
+            }
+        }
 
         func newestFirst(phone: String?) -> [Message] {
             messages.withLock { all in all.reversed().filter { phone == nil || $0.phone == phone } }
@@ -56,6 +69,7 @@ struct FakeSMS: Sendable {
             let phone = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))["phone"]
             return SandboxHTTP.json(MessagesReply(messages: outbox.newestFirst(phone: phone)))
         }
+        FakeSMSReceipts.registerControl(plan: receiptPlan, on: router)
     }
 
     private func sendSms(_ request: Request) async throws -> Response {
@@ -99,10 +113,12 @@ struct FakeSMS: Sendable {
             return reply("isv.BUSINESS_LIMIT_CONTROL", limit)
         }
         let bizID = SandboxHTTP.randomString(18, alphabet: SandboxHTTP.digits) + "^0"
-        outbox.append(numbers.map {
+        let accepted = numbers.map {
             Message(bizId: bizID, phone: $0, signName: signName, templateCode: templateCode, params: params,
                     outId: query["OutId"], receivedAt: ISO8601.string(now))
-        })
+        }
+        outbox.append(accepted)
+        receipts.schedule(accepted)
         logger.info("sms accepted", metadata: ["bizId": "\(bizID)", "template": "\(templateCode)"])
         return reply("OK", "OK", bizID: bizID)
     }

@@ -8,6 +8,8 @@ import Synchronization
 final class FaultPlan: Sendable {
     enum Service: String, Codable, CaseIterable, Sendable {
         case wechat, alipay, sms, his, unionpay, insurance
+        /// WeChat's template/subscribe sends and Alipay's template message send (not their logins).
+        case wechatMessages = "wechat_messages", alipayMessages = "alipay_messages"
     }
 
     enum Kind: String, Codable, Sendable {

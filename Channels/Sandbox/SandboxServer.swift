@@ -12,6 +12,7 @@ import ServiceLifecycle
 public struct SandboxServer: Sendable {
     let logger: Logger
     let wechat: FakeWeChat
+    let wechatMessages: FakeWeChatMessages
     let alipay: FakeAlipay
     let sms: FakeSMS
     let his: FakeHIS
@@ -31,6 +32,7 @@ public struct SandboxServer: Sendable {
         }
         self.logger = logger
         wechat = FakeWeChat(settings: settings, clock: clock, faults: faults, logger: logger)
+        wechatMessages = FakeWeChatMessages(settings: settings, clock: clock, faults: faults, logger: logger)
         alipay = FakeAlipay(settings: settings, clock: clock, faults: faults, logger: logger)
         sms = FakeSMS(settings: settings, clock: clock, faults: faults, logger: logger)
         his = FakeHIS(settings: settings, faults: faults,
@@ -48,6 +50,7 @@ public struct SandboxServer: Sendable {
                                 onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
         wechat.register(on: router)
+        wechatMessages.register(on: router)
         alipay.register(on: router)
         sms.register(on: router)
         his.register(on: router)

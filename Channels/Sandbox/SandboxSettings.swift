@@ -30,6 +30,8 @@ public struct SandboxSettings: Sendable {
     public var unionPay = UnionPaySandboxSettings()
     /// The medical-insurance centre (医保移动支付).
     public var insurance = InsuranceSandboxSettings()
+    /// WeChat and Alipay messages, SMS delivery receipts.
+    public var messaging = MessagingSandboxSettings()
 
     public init(keys: SandboxKeys, channels: Configuration.ChannelSettings = Configuration(environment: [:]).channels,
                 hisFixtures: URL? = SandboxSettings.defaultHISFixtures) {

@@ -134,10 +134,4 @@ extension PaymentStore {
             }
         }
     }
-
-    public func refundPostingState(refundID: String) async throws -> String? {
-        try await database.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT state FROM his_refund_posting WHERE refund_id = ?", arguments: [refundID])
-        }
-    }
 }

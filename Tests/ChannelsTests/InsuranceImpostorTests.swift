@@ -32,7 +32,7 @@ struct InsuranceImpostorTests {
             channels.insurancePrivateKeyPath = keys.hospitalPrivateKeyPath
             channels.insuranceCentrePublicKeyPath = keys.centrePublicKeyPath
             let configuration = try #require(try InsuranceConfiguration.from(settings: channels))
-            try await body(InsuranceClient(configuration: configuration, transport: HTTPTransport(timeout: 5)))
+            try await body(InsuranceClient(configuration: configuration, transport: HTTPTransport(timeout: 15)))
         }
     }
 

@@ -120,8 +120,13 @@ public struct TemplateService: Sendable {
         let entries: [DefaultEntry]
         do {
             entries = try JSONDecoder().decode([DefaultEntry].self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw AppError.invalid("template_defaults_invalid", "\(Self.place(context.codingPath)) lacks '\(key.stringValue)'.")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+                let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw AppError.invalid("template_defaults_invalid", "\(Self.place(context.codingPath)) is not valid: \(context.debugDescription)")
         } catch {
-            throw AppError.invalid("template_defaults_invalid", "The templates file is not a JSON array of templates: \(error).")
+            throw AppError.invalid("template_defaults_invalid", "The templates file is not a JSON array of templates.")
         }
         var seen = Set<String>()
         return try entries.map { entry in
@@ -136,6 +141,11 @@ public struct TemplateService: Sendable {
             }
             return template
         }
+    }
+
+    /// `entry 3, channel` for a decoding error's path.
+    static func place(_ path: [any CodingKey]) -> String {
+        path.map { $0.intValue.map { "entry \($0 + 1)" } ?? $0.stringValue }.joined(separator: ", ")
     }
 
     /// Adds the defaults whose (event, channel) has no template yet; saved templates are kept.

@@ -41,5 +41,12 @@ import Testing
         let error = try #require(throws: AppError.self) { try TemplateService.defaults(from: Data(bad.utf8)) }
         #expect(error.code == "template_variable_unknown")
         #expect(error.message.hasPrefix("payment.paid/inbox"))
+        let fax = #"[{"event":"payment.paid","channel":"inbox","keywords":{"title":"t","body":"b"}},{"event":"payment.paid","channel":"fax","keywords":{}}]"#
+        let badChannel = try #require(throws: AppError.self) { try TemplateService.defaults(from: Data(fax.utf8)) }
+        #expect(badChannel.code == "template_defaults_invalid")
+        #expect(badChannel.message.hasPrefix("entry 2, channel"), "\(badChannel.message)")
+        let noEvent = try #require(throws: AppError.self) { try TemplateService.defaults(from: Data(#"[{"channel":"sms","keywords":{}}]"#.utf8)) }
+        #expect(noEvent.message == "entry 1 lacks 'event'.")
+        #expect(throws: AppError.self) { try TemplateService.defaults(from: Data("not json".utf8)) }
     }
 }

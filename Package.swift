@@ -91,15 +91,18 @@ let package = Package(
             "HuiminCore", "Database", "Appointments", "WeChatPay", "Alipay", "UnionPay", "Insurance", "HIS", "Reconciliation",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Payments", swiftSettings: strict),
+        // Event -> template -> channel plan (ARCHITECTURE.md's "Messaging"; that name is the channel target).
+        .target(name: "Notices", dependencies: ["HuiminCore", "Database", "Messaging"],
+                path: "Sources/Notices", swiftSettings: strict),
         .target(name: "API", dependencies: [
-            "HuiminCore", "Database", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
+            "HuiminCore", "Database", "Notices", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ], path: "Sources/API", resources: [], swiftSettings: strict),
 
         .executableTarget(name: "huimin", dependencies: [
-            "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents", "Appointments", "Payments", "Reconciliation",
+            "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents", "Appointments", "Payments", "Reconciliation", "Notices",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -122,13 +125,15 @@ let package = Package(
         .testTarget(name: "WorkersTests", dependencies: ["Workers", "Database", "HuiminCore", "Sandbox", "SMS", "Transport", "Residents",
                                                        .product(name: "Logging", package: "swift-log")],
                     path: "Tests/WorkersTests", swiftSettings: strict),
+        .testTarget(name: "NoticesTests", dependencies: ["Notices", "HuiminCore"],
+                    path: "Tests/NoticesTests", swiftSettings: strict),
         .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "HuiminCore"],
                     path: "Tests/ReconciliationTests", swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"],
                     path: "Tests/QRCodeTests", swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: [
             "API", "Sandbox", "Residents", "Appointments", "Payments", "WeChatPay", "Insurance", "Database", "HuiminCore", "Workers", "Transport",
-            "TestSupport",
+            "Notices", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

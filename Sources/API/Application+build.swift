@@ -47,6 +47,7 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     BillIntegrationRoutes(services: services).register(on: router.group("integration/v1"))
     PaymentStaffRoutes(services: services).register(on: api.group("staff"))
     ReconciliationRoutes(services: services).register(on: api.group("staff"))
+    MessageTemplateRoutes(services: services).register(on: api.group("staff"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router
 }

@@ -5,6 +5,7 @@ import Foundation
 import HIS
 import HuiminCore
 import Logging
+import Notices
 import Payments
 import Residents
 import SMS
@@ -49,6 +50,7 @@ public struct HuiminServices: Sendable {
     public let paymentSweeper: PaymentSweeper
     public let billing: BillingService
     public let reconciliation: ReconciliationService
+    public let templates: TemplateService
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -113,6 +115,7 @@ public struct HuiminServices: Sendable {
         paymentSweeper = PaymentSweeper(payments: payments)
         reconciliation = ReconciliationService(store: ReconciliationStore(database: database), payments: payments,
                                                directory: configuration.dataDirectory.appendingPathComponent("reconciliation"), clock: clock)
+        templates = TemplateService(store: TemplateStore(database: database), clock: clock)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
                                        verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)
     }

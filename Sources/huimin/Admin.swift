@@ -4,12 +4,58 @@ import ArgumentParser
 import Foundation
 import HuiminCore
 import Logging
+import Notices
 import Residents
 
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create staff users and hospital API keys.",
-        subcommands: [StaffAdd.self, HospitalAdd.self, RevokeAPIKey.self, Jobs.self, Requeue.self, Keys.self, RotateKey.self])
+        subcommands: [StaffAdd.self, HospitalAdd.self, RevokeAPIKey.self, Jobs.self, Requeue.self, Keys.self, RotateKey.self,
+                      TemplatesLoad.self])
+
+    struct TemplatesLoad: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "templates-load",
+            abstract: "Add the default message templates for every event and channel that has none (saved ones are kept).")
+
+        @Option(help: "The templates file (default: HUIMIN_MESSAGE_TEMPLATES or assets/messaging/templates.json).")
+        var file: String?
+
+        func run() async throws {
+            let logger = Logger(label: "huimin.admin")
+            let services = try ServerSetup.services(logger: logger)
+            let url = file.map { URL(fileURLWithPath: $0) } ?? Self.defaultFile
+            let added = try await ServerSetup.reporting {
+                try await services.templates.loadDefaults(from: try Self.read(url))
+            }
+            print("added \(added) templates from \(url.path)")
+        }
+
+        /// `assets/messaging/templates.json` under the working directory (the package root when run
+        /// with `swift run`), unless `HUIMIN_MESSAGE_TEMPLATES` names another file.
+        static var defaultFile: URL {
+            URL(fileURLWithPath: ProcessInfo.processInfo.environment["HUIMIN_MESSAGE_TEMPLATES"] ?? "assets/messaging/templates.json")
+        }
+
+        static func read(_ url: URL) throws -> Data {
+            do {
+                return try Data(contentsOf: url)
+            } catch {
+                throw AppError.invalid("template_defaults_invalid", "Cannot read \(url.path).")
+            }
+        }
+
+        /// At start: fills in defaults for events and channels without a template. A missing file
+        /// is only a warning (templates can be loaded later); an invalid one stops the start.
+        static func loadDefaults(_ services: HuiminServices, file: URL, logger: Logger) async throws {
+            guard FileManager.default.fileExists(atPath: file.path) else {
+                logger.warning("no default message templates", metadata: ["file": "\(file.path)"])
+                return
+            }
+            let added = try await services.templates.loadDefaults(from: try read(file))
+            if added > 0 { logger.info("default message templates added", metadata: ["count": "\(added)"]) }
+        }
+    }
 
     struct StaffAdd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

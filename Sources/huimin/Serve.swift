@@ -4,6 +4,7 @@ import Foundation
 import HuiminCore
 import Hummingbird
 import Logging
+import Notices
 import Sandbox
 import ServiceLifecycle
 
@@ -20,6 +21,7 @@ struct Serve: AsyncParsableCommand {
             services.append(SandboxCommand.application(configuration: configuration))
         }
         let huimin = try HuiminServices(configuration: configuration, logger: logger)
+        try await Admin.TemplatesLoad.loadDefaults(huimin, file: Admin.TemplatesLoad.defaultFile, logger: logger)
         services.append(buildApplication(services: huimin, logger: logger))
         logger.info("huimin starting", metadata: [
             "port": "\(configuration.port)", "data": "\(configuration.dataDirectory.path)",

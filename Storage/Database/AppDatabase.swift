@@ -40,6 +40,7 @@ public final class AppDatabase: Sendable {
         PaymentMigrations.register(in: &m)
         ReconciliationMigrations.register(in: &m)
         BillingMigrations.register(in: &m)
+        MessagingMigrations.register(in: &m)
         return m
     }
 

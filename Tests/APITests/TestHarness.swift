@@ -49,7 +49,7 @@ struct TestHarness: Sendable {
             configuration.channels.useSandboxWeChatPay(keyDirectory: URL(fileURLWithPath: keys.appPrivateKeyPath).deletingLastPathComponent())
             let services = try HuiminServices(configuration: configuration, clock: clock, logger: logger)
             let harness = TestHarness(services: services, clock: clock, sandboxURL: "http://127.0.0.1:\(port)",
-                                      transport: HTTPTransport(timeout: 5), logs: logs)
+                                      transport: HTTPTransport(timeout: 15), logs: logs)
             return try await body(harness)
         }
     }

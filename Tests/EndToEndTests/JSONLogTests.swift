@@ -8,7 +8,7 @@ import Transport
     @Test func everyLineIsAJSONObjectWithTheRequestID() async throws {
         let server = try ServerProcess(extraEnvironment: ["HUIMIN_LOG_FORMAT": "json"])
         try await server.start()
-        let response = try await HTTPTransport(timeout: 5).send(OutboundRequest(method: "GET", url: server.serverURL + "/healthz"))
+        let response = try await HTTPTransport(timeout: 15).send(OutboundRequest(method: "GET", url: server.serverURL + "/healthz"))
         let requestID = try #require(response.headers["x-request-id"])
         #expect(server.stop() == 0)
         let lines = server.log().split(separator: "\n")

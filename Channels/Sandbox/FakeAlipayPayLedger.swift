@@ -80,11 +80,7 @@ final class FakeAlipayPayLedger: Sendable {
         case normal, drop, duplicate, delay, alter, signtype
     }
 
-    struct NotificationPlan: Sendable {
-        var mode: NotificationMode
-        var remaining: Int
-        var delayMs: Int
-    }
+    typealias NotificationPlan = SandboxNotificationPlan<NotificationMode>
 
     struct State {
         var trades: [String: Trade] = [:]
@@ -108,12 +104,7 @@ final class FakeAlipayPayLedger: Sendable {
 
     /// The behaviour of the next notification; each one uses up one of the armed count.
     func takeNotificationMode() -> (NotificationMode, Int) {
-        state.withLock { state in
-            guard var plan = state.plan, plan.remaining > 0 else { return (.normal, 0) }
-            plan.remaining -= 1
-            state.plan = plan.remaining > 0 ? plan : nil
-            return (plan.mode, plan.delayMs)
-        }
+        state.withLock { NotificationPlan.take(&$0.plan, normal: .normal) }
     }
 
     func record(_ delivery: Delivery, outTradeNo: String) {

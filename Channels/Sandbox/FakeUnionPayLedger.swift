@@ -75,11 +75,7 @@ final class FakeUnionPayLedger: Sendable {
         case normal, drop, duplicate, delay, alter
     }
 
-    struct NotificationPlan: Sendable {
-        var mode: NotificationMode
-        var remaining: Int
-        var delayMs: Int
-    }
+    typealias NotificationPlan = SandboxNotificationPlan<NotificationMode>
 
     struct State {
         var transactions: [String: Transaction] = [:]
@@ -99,12 +95,7 @@ final class FakeUnionPayLedger: Sendable {
 
     /// The behaviour of the next notification; each one uses up one of the armed count.
     func takeNotificationMode() -> (NotificationMode, Int) {
-        state.withLock { state in
-            guard var plan = state.plan, plan.remaining > 0 else { return (.normal, 0) }
-            plan.remaining -= 1
-            state.plan = plan.remaining > 0 ? plan : nil
-            return (plan.mode, plan.delayMs)
-        }
+        state.withLock { NotificationPlan.take(&$0.plan, normal: .normal) }
     }
 
     func record(_ delivery: Delivery) {

@@ -66,11 +66,7 @@ final class FakeWeChatPayLedger: Sendable {
         case normal, drop, duplicate, delay, alter, probe
     }
 
-    struct NotificationPlan: Sendable {
-        var mode: NotificationMode
-        var remaining: Int
-        var delayMs: Int
-    }
+    typealias NotificationPlan = SandboxNotificationPlan<NotificationMode>
 
     enum FaultKind: String, Codable, Sendable {
         /// Hold the request past the client's timeout.
@@ -115,12 +111,7 @@ final class FakeWeChatPayLedger: Sendable {
 
     /// The behaviour of the next notification; each one uses up one of the armed count.
     func takeNotificationMode() -> (NotificationMode, Int) {
-        state.withLock { state in
-            guard var plan = state.plan, plan.remaining > 0 else { return (.normal, 0) }
-            plan.remaining -= 1
-            state.plan = plan.remaining > 0 ? plan : nil
-            return (plan.mode, plan.delayMs)
-        }
+        state.withLock { NotificationPlan.take(&$0.plan, normal: .normal) }
     }
 
     func takeFault() -> Fault? {

@@ -71,7 +71,7 @@ let package = Package(
             "HuiminCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Storage/Database", swiftSettings: strict),
-        .target(name: "Workers", dependencies: ["Database", "HuiminCore", "SMS", "Residents",
+        .target(name: "Workers", dependencies: ["Database", "HuiminCore", "SMS", "Residents", "Notices", "Messaging",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Workers", swiftSettings: strict),
 
@@ -95,7 +95,7 @@ let package = Package(
         .target(name: "Notices", dependencies: ["HuiminCore", "Database", "Messaging"],
                 path: "Sources/Notices", swiftSettings: strict),
         .target(name: "API", dependencies: [
-            "HuiminCore", "Database", "Notices", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport",
+            "HuiminCore", "Database", "Notices", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport", "Messaging",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -33,7 +33,8 @@ public struct AlipayMessenger: Sendable {
         do {
             reply = try await client.gateway(Self.method, biz: biz)
         } catch let error as AppError {
-            throw MessageSendError(.retry(after: 10), vendorCode: nil, message: error.message)
+            throw MessageSendError(.retry(after: 10), vendorCode: nil, message: error.message,
+                                   unanswered: error.code == "channel_timeout")
         }
         guard !reply.isSuccess else { return }
         throw Self.error(code: reply.code, subCode: reply.subCode, subMsg: reply.subMsg ?? reply.msg ?? "")

@@ -22,11 +22,15 @@ public struct MessageSendError: Error, Sendable, Equatable, CustomStringConverti
     public let vendorCode: String?
     /// The vendor's message (errmsg, sub_msg) or our own explanation.
     public let message: String
+    /// The request went out but no answer came back (a timeout): the vendor may have sent the
+    /// message, so a retry must not be blind.
+    public let unanswered: Bool
 
-    public init(_ action: Action, vendorCode: String?, message: String) {
+    public init(_ action: Action, vendorCode: String?, message: String, unanswered: Bool = false) {
         self.action = action
         self.vendorCode = vendorCode
         self.message = message
+        self.unanswered = unanswered
     }
 
     /// WeChat's errcode, when the vendor code is one.

@@ -129,7 +129,8 @@ struct WeChatAPI: Sendable {
                                                                 headers: [("Content-Type", "application/json")],
                                                                 body: Array(data)))
         } catch let error as AppError {
-            throw MessageSendError(.retry(after: 10), vendorCode: nil, message: error.message)
+            throw MessageSendError(.retry(after: 10), vendorCode: nil, message: error.message,
+                                   unanswered: error.code == "channel_timeout")
         }
         guard response.status == 200, let reply = try? response.decode(T.self) else {
             throw MessageSendError(.retry(after: 30), vendorCode: nil,

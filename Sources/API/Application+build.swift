@@ -16,6 +16,9 @@ public func buildApplication(services: HuiminServices, logger: Logger) -> some A
                     BackgroundWork(name: "card-usage-log") { await services.usageLog.run() },
                     BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() },
                     BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() })
+    if services.configuration.messaging.dispatcherEnabled {
+        app.addServices(BackgroundWork(name: "message-dispatcher") { await services.dispatcher.run() })
+    }
     return app
 }
 
@@ -49,6 +52,7 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     ReconciliationRoutes(services: services).register(on: api.group("staff"))
     MessageTemplateRoutes(services: services).register(on: api.group("staff"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
+    MessageNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router
 }
 

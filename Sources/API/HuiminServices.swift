@@ -5,6 +5,7 @@ import Foundation
 import HIS
 import HuiminCore
 import Logging
+import Messaging
 import Notices
 import Payments
 import Residents
@@ -51,6 +52,8 @@ public struct HuiminServices: Sendable {
     public let billing: BillingService
     public let reconciliation: ReconciliationService
     public let templates: TemplateService
+    public let dispatchStore: DispatchStore
+    public let dispatcher: MessageDispatcher
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -116,6 +119,19 @@ public struct HuiminServices: Sendable {
         reconciliation = ReconciliationService(store: ReconciliationStore(database: database), payments: payments,
                                                directory: configuration.dataDirectory.appendingPathComponent("reconciliation"), clock: clock)
         templates = TemplateService(store: TemplateStore(database: database), clock: clock)
+        // Messages get their own transport: a broadcast keeps dozens of sends in flight, which must
+        // not queue the payment and HIS calls behind them.
+        let messagingTransport = HTTPTransport(timeout: channels.timeout, maxIdleHandles: 64, maxConcurrentTransfers: 64)
+        dispatchStore = DispatchStore(database: database)
+        let senders = MessageSenders(
+            wechat: WeChatMessenger(settings: channels, tokens: WeChatAccessToken(settings: channels, transport: messagingTransport,
+                                                                                  clock: clock),
+                                    transport: messagingTransport),
+            alipay: alipayPay.map { AlipayMessenger(client: $0) },
+            sms: SMSGateway(settings: channels, transport: messagingTransport, clock: clock),
+            miniProgramAppID: channels.wechatAppID, clock: clock)
+        dispatcher = MessageDispatcher(store: dispatchStore, templates: TemplateStore(database: database), senders: senders,
+                                       crypto: crypto, settings: configuration.messaging, clock: clock, logger: logger)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
                                        verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)
     }

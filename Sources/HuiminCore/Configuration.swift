@@ -21,6 +21,7 @@ public struct Configuration: Sendable {
     /// `text` (key=value lines) or `json` (one object per line).
     public var logFormat: String
     public var channels: ChannelSettings
+    public var messaging: MessagingSettings
 
     public struct ChannelSettings: Sendable {
         public var wechatBaseURL: String
@@ -92,6 +93,7 @@ public struct Configuration: Sendable {
         sandboxPort = Int(env["HUIMIN_SANDBOX_PORT"] ?? "") ?? 8090
         logLevel = env["HUIMIN_LOG_LEVEL"] ?? "info"
         logFormat = env["HUIMIN_LOG_FORMAT"] ?? "text"
+        messaging = MessagingSettings(environment: env)
         let sandbox = "http://127.0.0.1:\(sandboxPort)"
         channels = ChannelSettings(
             wechatBaseURL: env["HUIMIN_WECHAT_BASE_URL"] ?? (sandboxEnabled ? sandbox : "https://api.weixin.qq.com"),

@@ -158,6 +158,14 @@ public enum EventCatalog {
                 EventVariable("raisedAt", "发生时间", sample: "2026-11-30T03:05:00.000Z", kind: .instant),
                 EventVariable("phone", "联系电话", sample: "13800138000", kind: .phone, source: .recipient),
             ]),
+            // 群发: what staff broadcast to a group of residents (clinic hours over a holiday, a
+            // vaccination drive); the payload is the same for every recipient.
+            EventKind(event: "notice.announcement", title: "公告通知", urgent: false, variables: [
+                patient,
+                EventVariable("title", "公告标题", sample: "春节门诊安排"),
+                EventVariable("content", "公告内容", sample: "除夕至初三普通门诊停诊，急诊照常。"),
+                EventVariable("publishedAt", "发布时间", sample: "2026-12-01T02:00:00.000Z", kind: .instant),
+            ]),
         ]
     }()
 

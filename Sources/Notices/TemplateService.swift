@@ -158,7 +158,7 @@ public struct TemplateService: Sendable {
                              keywords: t.keywords, page: t.page, url: t.url, enabled: t.enabled)
     }
 
-    static func template(_ r: TemplateStore.Record) -> MessageTemplate? {
+    public static func template(_ r: TemplateStore.Record) -> MessageTemplate? {
         guard let channel = MessageChannel(rawValue: r.channel) else { return nil }
         return MessageTemplate(event: r.event, channel: channel, templateId: r.templateId, signName: r.signName, keywords: r.keywords,
                                page: r.page, url: r.url, enabled: r.enabled, version: r.version,

@@ -67,7 +67,7 @@ public struct PatientCardService: Sendable {
         }
         let row = PatientCardRow(personId: view.person.id, hospitalCode: hospitalCode, patientId: record.patientID,
                                  cardNumber: record.cardNumber, boundAt: clock.now())
-        try await cards.bindPatientCard(row)
+        try await cards.bindPatientCard(row, accountID: accountID)
         return Self.bound(row)
     }
 
@@ -86,13 +86,14 @@ public struct PatientCardService: Sendable {
             sex: view.person.sex, birthDate: view.person.birthDate, phone: phone ?? "")
         let row = PatientCardRow(personId: view.person.id, hospitalCode: hospitalCode, patientId: created.patientID,
                                  cardNumber: created.cardNumber, boundAt: clock.now())
-        try await cards.bindPatientCard(row)
+        try await cards.bindPatientCard(row, accountID: accountID)
         return Self.bound(row)
     }
 
     public func unbind(accountID: String, memberID: String, hospitalCode: String) async throws {
         let view = try await family.member(accountID: accountID, memberID: memberID)
-        guard try await cards.unbindPatientCard(personID: view.person.id, hospitalCode: hospitalCode) else {
+        guard try await cards.unbindPatientCard(personID: view.person.id, hospitalCode: hospitalCode, accountID: accountID,
+                                                     now: clock.now()) else {
             throw AppError.notFound("patient_card_not_found", "No card of that hospital is bound for this member.")
         }
     }

@@ -5,11 +5,11 @@ import Reconciliation
 import Glibc
 #endif
 
-/// `huimin bench …`: performance checks that run without a database or network.
+/// `huimin bench …`: performance checks, and the fixtures the benchmark scripts in assets/bench need.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks (no database, no network).",
-        subcommands: [ReconcileBench.self])
+        commandName: "bench", abstract: "Benchmarks and their fixtures.",
+        subcommands: [ReconcileBench.self, SeedResidentsBench.self])
 }
 
 /// `huimin bench reconcile --lines N [--seed S] [--channel wechat|alipay]`

@@ -32,6 +32,7 @@ public final class BillStore: Sendable {
                 .fetchOne(db) else {
                 try bill.insert(db)
                 try Self.audit(db, bill, "bill.push", detail: "fen=\(bill.totalFen)", now: now)
+                try Self.announceDue(db, bill, now: now)
                 return .created(bill)
             }
             let same = existing.patientId == bill.patientId && existing.totalFen == bill.totalFen && existing.items == bill.items
@@ -54,7 +55,26 @@ public final class BillStore: Sendable {
             existing.updatedAt = now
             try existing.update(db)
             try Self.audit(db, existing, "bill.push", detail: "fen=\(existing.totalFen) again", now: now)
+            try Self.announceDue(db, existing, now: now)
             return .updated(existing)
+        }
+    }
+
+    /// 缴费提醒: every account with the patient in its family (through a bound card) hears of the
+    /// bill, once per bill and amount.
+    private static func announceDue(_ db: GRDB.Database, _ bill: ClinicBillRow, now: Date) throws {
+        let holders = try Row.fetchAll(db, sql: """
+            SELECT f.account_id, pc.person_id FROM patient_card pc JOIN family_member f ON f.person_id = pc.person_id
+            WHERE pc.hospital_code = ? AND pc.patient_id = ?
+            """, arguments: [bill.hospitalCode, bill.patientId])
+        for holder in holders {
+            let accountID: String = holder["account_id"]
+            try OutboxStore.append(db, OutboxMessage(
+                event: "payment.due", accountID: accountID, personID: holder["person_id"], subjectKind: "clinic_bill",
+                subjectID: bill.id,
+                payload: ["hospitalCode": bill.hospitalCode, "billNo": bill.billNo, "department": bill.departmentName,
+                          "amountFen": "\(bill.totalFen)", "billedAt": ISO8601.string(bill.billedAt)],
+                dedupeKey: "payment.due:\(bill.id):\(bill.totalFen):\(accountID)"), now: now)
         }
     }
 

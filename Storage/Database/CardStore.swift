@@ -102,15 +102,31 @@ public final class CardStore: Sendable {
         }
     }
 
-    /// Binds (or rebinds) the person's card at that hospital.
-    public func bindPatientCard(_ row: PatientCardRow) async throws {
-        try await database.pool.write { db in try row.upsert(db) }
+    /// Binds (or rebinds) the person's card at that hospital, and tells the account that did it.
+    public func bindPatientCard(_ row: PatientCardRow, accountID: String) async throws {
+        try await database.pool.write { db in
+            try row.upsert(db)
+            try Self.announce(db, "card.bound", row, accountID: accountID, now: row.boundAt)
+        }
     }
 
-    public func unbindPatientCard(personID: String, hospitalCode: String) async throws -> Bool {
+    public func unbindPatientCard(personID: String, hospitalCode: String, accountID: String, now: Date) async throws -> Bool {
         try await database.pool.write { db in
-            try PatientCardRow.deleteOne(db, key: ["person_id": personID, "hospital_code": hospitalCode])
+            guard let row = try PatientCardRow.fetchOne(db, key: ["person_id": personID, "hospital_code": hospitalCode]) else {
+                return false
+            }
+            try row.delete(db)
+            try Self.announce(db, "card.unbound", row, accountID: accountID, now: now)
+            return true
         }
+    }
+
+    /// 就诊卡绑定/解绑: only the card number's last four digits leave the database in a message.
+    private static func announce(_ db: GRDB.Database, _ event: String, _ row: PatientCardRow, accountID: String, now: Date) throws {
+        try OutboxStore.append(db, OutboxMessage(event: event, accountID: accountID, personID: row.personId,
+                                                 subjectKind: "patient_card", subjectID: row.personId + ":" + row.hospitalCode,
+                                                 payload: ["hospitalCode": row.hospitalCode, "cardNo": String(row.cardNumber.suffix(4))]),
+                               now: now)
     }
 
     /// 用卡记录, written in batches so verification does not wait on a write per scan.

@@ -163,6 +163,7 @@ public final class ResidentStore: Sendable {
                 existing.phoneIndex = person.phoneIndex
                 existing.phoneSealed = person.phoneSealed
                 try existing.update(db)
+                try Self.announceRegistration(db, accountID: accountID, personID: stored.id, now: now)
                 return MemberView(member: existing, person: stored, card: storedCard)
             }
             try db.execute(sql: "UPDATE family_member SET is_default = 0 WHERE account_id = ?", arguments: [accountID])
@@ -170,8 +171,17 @@ public final class ResidentStore: Sendable {
                                          isDefault: true, phoneIndex: person.phoneIndex, phoneSealed: person.phoneSealed,
                                          createdAt: now)
             try member.insert(db)
+            try Self.announceRegistration(db, accountID: accountID, personID: stored.id, now: now)
             return MemberView(member: member, person: stored, card: storedCard)
         }
+    }
+
+    /// 注册/实名成功, queued with the registration itself; once per account.
+    private static func announceRegistration(_ db: GRDB.Database, accountID: String, personID: String, now: Date) throws {
+        try OutboxStore.append(db, OutboxMessage(event: "resident.registered", accountID: accountID, personID: personID,
+                                                 subjectKind: "person", subjectID: personID,
+                                                 payload: ["registeredAt": ISO8601.string(now)],
+                                                 dedupeKey: "resident.registered:\(accountID)"), now: now)
     }
 
     public func addFamilyMember(accountID: String, person: PersonRow, card: HealthCardRow, member: FamilyMemberRow,

@@ -55,8 +55,9 @@ struct Resident: Sendable {
 
     /// WeChat (or Alipay) login, an SMS code, and real-name registration as 张三.
     static func register(_ h: TestHarness, _ client: any TestClientProtocol, phone: String = Resident.phone,
-                         idNumber: String = Resident.idNumber, name: String = "张三", through channel: String = "wechat") async throws -> Resident {
-        let token = channel == "alipay" ? try await alipayLogin(h, client) : try await login(h, client)
+                         idNumber: String = Resident.idNumber, name: String = "张三", through channel: String = "wechat",
+                         openid: String? = nil) async throws -> Resident {
+        let token = channel == "alipay" ? try await alipayLogin(h, client) : try await login(h, client, openid: openid)
         let sent = try await client.call(.post, "/api/v1/sms-codes", token: token, json: #"{"phone":"\#(phone)"}"#)
         #expect(sent.status == 202)
         let code = try #require(try await h.smsCode(for: phone))

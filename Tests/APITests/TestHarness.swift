@@ -35,6 +35,8 @@ struct TestHarness: Sendable {
             // Router tests have no socket for WeChat Pay to call back: tests take its notifications
             // from the sandbox and deliver them themselves (port 9 refuses at once).
             var environment = ["HUIMIN_DATA": directory.path, "HUIMIN_SANDBOX_PORT": "\(port)", "HUIMIN_CHANNEL_TIMEOUT": "15",
+                               // Messaging tests turn the dispatcher on; elsewhere it would add sends to the sandbox.
+                               "HUIMIN_DISPATCHER": "off",
                                "HUIMIN_WECHATPAY_NOTIFY_URL": "http://127.0.0.1:9/notify/v1/wechatpay",
                                "HUIMIN_ALIPAY_NOTIFY_URL": "http://127.0.0.1:9/notify/v1/alipay",
                                "HUIMIN_UNIONPAY_BACK_URL": "http://127.0.0.1:9/notify/v1/unionpay"]

@@ -1,6 +1,6 @@
 /// Sandbox fault injection: make a fake vendor time out or answer with an error.
 extension SimConnection {
-    static let faultServices = ["wechat", "alipay", "sms", "his"]
+    static let faultServices = ["wechat", "alipay", "sms", "his", "wechat_messages", "alipay_messages"]
     static let faultKinds = ["timeout", "error"]
 
     func injectFault(service: String, kind: String, errorCode: String?, times: Int?) async throws -> SimResponse {

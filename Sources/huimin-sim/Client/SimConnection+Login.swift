@@ -45,7 +45,10 @@ extension SimConnection {
     private func awaitSMSCode(phone: String, newerThan previous: JSONValue?) async throws -> String {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
-            if let newest = try await smsInbox(phone: phone).first, newest.at("bizId") != previous,
+            // Notices (a booking, a payment) may reach the same phone: take the newest message with a
+            // code among those not read yet.
+            let unread = try await smsInbox(phone: phone).prefix { $0.at("bizId") != previous }
+            if let newest = unread.first(where: { $0.at("params.code")?.stringValue != nil }),
                let code = newest.at("params.code")?.stringValue {
                 lastReadSMS[phone] = newest.at("bizId")
                 transcript.note("SMS code read from the sandbox inbox")

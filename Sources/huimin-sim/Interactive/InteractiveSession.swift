@@ -23,6 +23,7 @@ final class InteractiveSession {
             ("Book an appointment (browse or search)", { try await self.browseAndBook() }),
             ("My bookings: cancel, check in, queue", { try await self.myBookings() }),
             ("Act as the hospital: schedules, suspension, queue calls", { try await self.clinicMenu() }),
+            ("Messages: inbox, what WeChat and the SMS gateway received", { try await self.messagesMenu() }),
             ("Sandbox faults", { try await self.faultMenu() }),
             ("Log out", { try await self.logOut() }),
         ]

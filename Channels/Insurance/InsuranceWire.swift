@@ -19,9 +19,10 @@ import HuiminCore
 /// snake_case (`setl_id`, `fund_pay_sumamt`, `acct_pay`, `psn_cash_pay`…). Amounts are yuan with
 /// two decimals: we send strings; we read strings or JSON numbers, exactly (`InsuranceAmount`).
 enum InsuranceWire {
-    /// 6201 费用明细上传, 6202 支付下单, 6203 医保退费, 6301 结算结果查询, 6401 费用明细撤销.
+    /// 6201 费用明细上传, 6202 支付下单, 6203 医保退费, 6301 结算结果查询, 6401 费用明细撤销, and
+    /// 3202 明细对账 as the mobile-payment centre offers it (`InsuranceStatement` says how it differs).
     static let paths = ["6201": "uldFeeInfo", "6202": "pay_order", "6203": "refund_Order",
-                        "6301": "query_order_info", "6401": "revoke_order"]
+                        "6301": "query_order_info", "6401": "revoke_order", "3202": "stmt_detail"]
     static let pathPrefix = "/org/local/api/hos/"
 
     struct Envelope<Input: Encodable>: Encodable {

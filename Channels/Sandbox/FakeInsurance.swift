@@ -5,7 +5,8 @@ import Logging
 
 /// A medical-insurance centre's mobile-payment interface (医保移动支付): `POST
 /// /insurance/org/local/api/hos/{uldFeeInfo|pay_order|refund_Order|query_order_info|revoke_order}`
-/// for 6201/6202/6203/6301/6401 in the national platform's 2.0 envelope, requests and answers
+/// for 6201/6202/6203/6301/6401 (and `stmt_detail`, 3202: the daily detail of
+/// FakeInsuranceStatement) in the national platform's 2.0 envelope, requests and answers
 /// signed with SM2 over SM3 in `X-HSA-*` headers (see `Insurance.InsuranceSigning`). The split
 /// rule is `FakeInsuranceLedger.split`; the resident's side (authorisation, the cashier that pays
 /// the cash part) and inspection are the control routes of FakeInsuranceControl.
@@ -22,7 +23,7 @@ import Logging
 /// | 2003 | 授权人与就诊人不符 | | 9999 | 系统繁忙 (faults) |
 struct FakeInsurance: Sendable {
     static let transactions = ["uldFeeInfo": "6201", "pay_order": "6202", "refund_Order": "6203",
-                               "query_order_info": "6301", "revoke_order": "6401"]
+                               "query_order_info": "6301", "revoke_order": "6401", "stmt_detail": "3202"]
 
     let settings: SandboxSettings
     let clock: any HuiminClock
@@ -55,6 +56,7 @@ struct FakeInsurance: Sendable {
             try await handle(request, transaction: context.parameters.get("transaction") ?? "")
         }
         registerControl(on: router)
+        registerStatementControl(on: router)
     }
 
     // MARK: Envelope
@@ -122,6 +124,7 @@ struct FakeInsurance: Sendable {
         case "6202": result = payOrder(SandboxHTTP.decode(InputIn<PayOrderIn>.self, from: body)?.input?.data, hospital)
         case "6203": result = refund(SandboxHTTP.decode(InputIn<RefundIn>.self, from: body)?.input?.data)
         case "6301": result = query(SandboxHTTP.decode(InputIn<OrderRefIn>.self, from: body)?.input?.data)
+        case "3202": result = statement(SandboxHTTP.decode(InputIn<StatementQueryIn>.self, from: body)?.input?.data, hospital)
         default: result = revoke(SandboxHTTP.decode(InputIn<OrderRefIn>.self, from: body)?.input?.data)
         }
         if case .refused(let code, let message) = result {

@@ -56,11 +56,31 @@ final class FakeInsuranceLedger: Sendable {
         var refundedAccountFen: Int64 { refunds.reduce(0) { $0 + $1.accountFen } }
     }
 
+    /// A difference injected into the daily detail (对明细账), until cleared: a settlement left
+    /// out (`drop`), one part changed by `deltaFen` (`alter`), a settlement no hospital asked for
+    /// (`extra`), or the centre reversing a settlement by itself (`reverse`, 撤销).
+    struct StatementEdit: Sendable {
+        enum Kind: String, Sendable { case drop, alter, extra, reverse }
+        let kind: Kind
+        let settlementID: String
+        /// `alter`: fund, account or cash.
+        var part: String = ""
+        var deltaFen: Int64 = 0
+        /// `extra`: the settlement the centre claims; `reverse`: when it reversed.
+        var hospitalCode: String = ""
+        var fundFen: Int64 = 0
+        var accountFen: Int64 = 0
+        var cashFen: Int64 = 0
+        let at: Date
+    }
+
     struct State: Sendable {
         var persons: [String: Person] = [:]
         /// payAuthNo -> (ID number, issued at).
         var authCodes: [String: (idNumber: String, issuedAt: Date)] = [:]
         var orders: [String: Order] = [:]
+        /// Differences a tester injected into the centre's daily detail (FakeInsuranceStatement).
+        var statementEdits: [StatementEdit] = []
         var sequence = 0
 
         mutating func next() -> Int {

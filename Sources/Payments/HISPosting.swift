@@ -114,7 +114,8 @@ extension PaymentService {
         guard let insurance else { throw Self.notConfigured("insurance") }
         switch try await insurance.query(payOrderID: split.payOrderId) {
         case .settled(let settlement):
-            try await store.insuranceSplit(orderID: order.id, state: "settled", settlementID: settlement.settlementID, now: clock.now())
+            try await store.insuranceSplit(orderID: order.id, state: "settled", settlementID: settlement.settlementID,
+                                           at: settlement.settledAt ?? clock.now(), now: clock.now())
             var settled = split
             settled.state = "settled"
             return settled
@@ -133,9 +134,10 @@ extension PaymentService {
         do {
             switch split.state {
             case "settled":
-                _ = try await insurance.refund(payOrderID: split.payOrderId, refundNo: refundNo, fundFen: split.fundFen,
-                                               accountFen: split.accountFen)
-                try await store.insuranceSplit(orderID: order.id, state: "refunded", settlementID: nil, now: clock.now())
+                let refund = try await insurance.refund(payOrderID: split.payOrderId, refundNo: refundNo, fundFen: split.fundFen,
+                                                        accountFen: split.accountFen)
+                try await store.insuranceSplit(orderID: order.id, state: "refunded", settlementID: nil,
+                                               at: refund.refundedAt ?? clock.now(), refundNo: refundNo, now: clock.now())
             case "pre_settled":
                 try await insurance.cancel(payOrderID: split.payOrderId)
                 try await store.insuranceSplit(orderID: order.id, state: "cancelled", settlementID: nil, now: clock.now())

@@ -31,7 +31,7 @@ public struct ReconciliationService: Sendable {
     /// nowhere), then keeps it, named by its SHA-256, written atomically.
     public func upload(day: String, merchantID: String, side: Side, bytes: [UInt8], actor: AuditActor) async throws -> DayView {
         let merchant = try await self.merchant(merchantID, day: day)
-        let lines = try Self.parse(bytes, side: side, channel: merchant.channel).records.count
+        let lines = try Self.lineCount(bytes, side: side, channel: merchant.channel)
         try await keep(bytes, day: day, merchant: merchant, side: side, actor: actor)
         var view = try await self.view(day: day, merchantID: merchantID)
         view.lastUpload = .init(side: side.rawValue, lines: lines, bytes: bytes.count)
@@ -45,6 +45,8 @@ public struct ReconciliationService: Sendable {
         let merchant = try await self.merchant(merchantID, day: day)
         let bytes: [UInt8]
         switch side {
+        case .channel where merchant.channel == "insurance":
+            bytes = try await insuranceStatement(day: day, merchant: merchant)
         case .channel:
             guard let gateway = payments.gateways[merchant.channel] else {
                 throw AppError.conflict("channel_bill_unavailable", "Bills of channel \(merchant.channel) cannot be downloaded here; upload it.")
@@ -56,7 +58,7 @@ public struct ReconciliationService: Sendable {
         return try await upload(day: day, merchantID: merchantID, side: side, bytes: bytes, actor: actor)
     }
 
-    private func keep(_ bytes: [UInt8], day: String, merchant: MerchantRow, side: Side, actor: AuditActor) async throws {
+    func keep(_ bytes: [UInt8], day: String, merchant: MerchantRow, side: Side, actor: AuditActor) async throws {
         let sha = Digest.sha256Hex(bytes)
         let folder = directory.appendingPathComponent(merchant.id).appendingPathComponent(day)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -64,6 +66,12 @@ public struct ReconciliationService: Sendable {
         try AtomicFile.write(bytes, to: file)
         _ = try await store.attachFile(day: day, merchantID: merchant.id, side: side.rawValue, path: file.path, sha256: sha,
                                        actor: actor, now: clock.now())
+    }
+
+    /// An insurance merchant's channel is the insurance centre: its file is the centre's daily detail.
+    static func lineCount(_ bytes: [UInt8], side: Side, channel: String) throws -> Int {
+        if side == .channel, channel == "insurance" { return try InsuranceDetailFile.parse(bytes).lines.count }
+        return try parse(bytes, side: side, channel: channel).records.count
     }
 
     static func parse(_ bytes: [UInt8], side: Side, channel: String) throws -> ParsedBill {
@@ -77,7 +85,7 @@ public struct ReconciliationService: Sendable {
         }
     }
 
-    private func merchant(_ id: String, day: String) async throws -> MerchantRow {
+    func merchant(_ id: String, day: String) async throws -> MerchantRow {
         guard BusinessCalendar.parse(day) != nil else {
             throw AppError.invalid("day_invalid", "A business day is YYYY-MM-DD.")
         }
@@ -91,11 +99,13 @@ public struct ReconciliationService: Sendable {
 
     /// Reconciles the day. Without an uploaded channel bill, the channel's bill is downloaded
     /// (T+1: WeChat Pay and Alipay make it after 10:00 the next day). The HIS file is required:
-    /// without it every payment would show as missing in the HIS.
+    /// without it every payment would show as missing in the HIS. An insurance merchant's day is
+    /// the centre's detail against Huimin's insurance splits (`runInsurance`).
     public func run(day: String, merchantID: String, actor: AuditActor) async throws -> RunView {
         let merchant = try await self.merchant(merchantID, day: day)
         var row = try await store.day(day, merchantID: merchantID)
         if row?.state == "closed" { throw AppError.conflict("day_closed", "This day is closed (日结) and changes no more.") }
+        if merchant.channel == "insurance" { return try await runInsurance(day: day, merchant: merchant, actor: actor) }
         guard row?.hisFile != nil else {
             throw AppError.conflict("his_file_missing", "Upload the HIS settlement file for this day first.")
         }
@@ -127,12 +137,20 @@ public struct ReconciliationService: Sendable {
         let result = Reconciler.reconcile(ReconciliationInput(
             day: day, merchant: merchant.merchantNo, channel: channel, huimin: huimin.day, channelBill: channelBill, his: his,
             neighbours: neighbours, hisRefusedTrades: refused))
+        return try await save(result, merchantID: merchantID, actor: actor)
+    }
+
+    /// Stores a run's differences and summary (keeping resolutions) and tells what changed.
+    func save(_ result: ReconciliationResult, merchantID: String, actor: AuditActor) async throws -> RunView {
+        let day = result.day
         let now = clock.now()
+        // The store sets each row's day ID.
         let rows = result.differences.map { d in
-            ReconDifferenceRow(reconDayId: row.id, id: d.id, kind: d.kind.rawValue, movement: d.movement.rawValue, tradeNo: d.tradeNo,
+            ReconDifferenceRow(reconDayId: "", id: d.id, kind: d.kind.rawValue, movement: d.movement.rawValue, tradeNo: d.tradeNo,
                                refundNo: d.refundNo, amountFen: d.amountFen, huiminFen: d.amounts.huiminFen,
                                channelFen: d.amounts.channelFen, hisFen: d.amounts.hisFen, detail: d.detail,
-                               proposedAction: d.proposedAction.rawValue, now: now)
+                               proposedAction: d.proposedAction.rawValue, settlementId: d.settlementId, part: d.part?.rawValue,
+                               now: now)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -58,6 +58,9 @@ public struct DifferenceView: Codable, Sendable {
     public var note: String?
     public var resolvedBy: String?
     public var resolvedAt: String?
+    /// Insurance days: the centre's settlement ID, and the part (fund, account, cash) of an amount mismatch.
+    public var settlementId: String?
+    public var part: String?
 
     init(_ row: ReconDifferenceRow) {
         id = row.id
@@ -77,6 +80,8 @@ public struct DifferenceView: Codable, Sendable {
         note = row.note
         resolvedBy = row.resolvedBy
         resolvedAt = row.resolvedAt.map(ISO8601.string)
+        settlementId = row.settlementId
+        part = row.part
     }
 }
 
@@ -114,7 +119,7 @@ extension ReconciliationService {
     /// Chinese right, amounts in fen.
     public func differencesCSV(day: String, merchantID: String) async throws -> [UInt8] {
         var text = "\u{FEFF}id,kind,kind_name,movement,trade_no,refund_no,amount_fen,huimin_fen,channel_fen,his_fen,proposed_action,state,"
-            + "resolution,note,resolved_by,resolved_at,detail\r\n"
+            + "resolution,note,resolved_by,resolved_at,settlement_id,part,detail\r\n"
         func cell(_ value: String?) -> String {
             guard let value, !value.isEmpty else { return "" }
             // A leading =, +, - or @ would run as a formula in a spreadsheet.
@@ -125,7 +130,7 @@ extension ReconciliationService {
         for d in try await differences(day: day, merchantID: merchantID, kind: nil, state: nil) {
             let fields: [String?] = [d.id, d.kind, d.kindName, d.movement, d.tradeNo, d.refundNo, "\(d.amountFen)", d.huiminFen.map { "\($0)" },
                                      d.channelFen.map { "\($0)" }, d.hisFen.map { "\($0)" }, d.proposedAction, d.state, d.resolution,
-                                     d.note, d.resolvedBy, d.resolvedAt, d.detail]
+                                     d.note, d.resolvedBy, d.resolvedAt, d.settlementId, d.part, d.detail]
             text += fields.map(cell).joined(separator: ",") + "\r\n"
         }
         return Array(text.utf8)

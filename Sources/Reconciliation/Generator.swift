@@ -7,13 +7,15 @@ public struct ExpectedDifference: Hashable, Codable, Sendable, Comparable {
     public var tradeNo: String
     public var refundNo: String?
     public var action: ProposedAction
+    /// Insurance amount mismatches: the part that disagrees.
+    public var part: InsurancePart?
 
-    public init(kind: DifferenceKind, tradeNo: String, refundNo: String?, action: ProposedAction) {
-        self.kind = kind; self.tradeNo = tradeNo; self.refundNo = refundNo; self.action = action
+    public init(kind: DifferenceKind, tradeNo: String, refundNo: String?, action: ProposedAction, part: InsurancePart? = nil) {
+        self.kind = kind; self.tradeNo = tradeNo; self.refundNo = refundNo; self.action = action; self.part = part
     }
 
     public static func < (a: Self, b: Self) -> Bool {
-        (a.kind.rank, a.tradeNo, a.refundNo ?? "") < (b.kind.rank, b.tradeNo, b.refundNo ?? "")
+        (a.kind.rank, a.tradeNo, a.refundNo ?? "", a.part?.rawValue ?? "") < (b.kind.rank, b.tradeNo, b.refundNo ?? "", b.part?.rawValue ?? "")
     }
 }
 

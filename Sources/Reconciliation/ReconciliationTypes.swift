@@ -128,6 +128,10 @@ public struct Difference: Codable, Sendable, Equatable {
     public var channelTradeId: String?
     public var hisSerial: String?
     public var businessRef: String?
+    /// Insurance days (对明细账): the centre's settlement ID the lines were matched by.
+    public var settlementId: String? = nil
+    /// Insurance amount mismatches: the part that disagrees (one difference per part).
+    public var part: InsurancePart? = nil
 
     public static func makeID(day: String, kind: DifferenceKind, tradeNo: String, refundNo: String?) -> String {
         let h = Hashing.fnv1a("\(day)|\(kind.rawValue)|\(tradeNo)|\(refundNo ?? "")")
@@ -206,6 +210,9 @@ public struct ReconciliationSummary: Codable, Sendable, Equatable {
     public var pending: Int
     /// Every kind, in a fixed order, zero counts included.
     public var differences: [DifferenceTotal]
+    /// Insurance days: fund, personal account and cash per side (`huimin` and `channelBill` hold
+    /// the settlements' totals, the centre being the insurance merchant's channel).
+    public var insurance: InsuranceSummary? = nil
 }
 
 public struct ReconciliationResult: Codable, Sendable, Equatable {

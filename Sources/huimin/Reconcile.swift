@@ -42,7 +42,7 @@ struct Reconcile: AsyncParsableCommand {
 
     struct Fetch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Take the channel's bill from the channel, or the HIS settlement file from the hospital's HIS, instead of uploading it.")
+            abstract: "Take the channel's bill from the channel (an insurance merchant's: the centre's daily detail), or the HIS settlement file from the hospital's HIS, instead of uploading it.")
         @OptionGroup var day: Day
         @Option(help: "channel or his.") var side: String
 

@@ -92,5 +92,16 @@ enum BillingMigrations {
                 CREATE INDEX his_refund_posting_due ON his_refund_posting(next_attempt_at) WHERE state = 'pending';
                 """)
         }
+        migrator.registerMigration("billing-v4-insurance-times") { db in
+            try db.execute(sql: """
+                -- 医保对明细账 matches Huimin's splits with the centre's detail by settlement ID and
+                -- places each on the day of the centre's own times: when it settled (6301's
+                -- setl_time) and when it gave the insurance parts back (6203's refund number and time).
+                ALTER TABLE insurance_split ADD COLUMN settled_at TEXT;
+                ALTER TABLE insurance_split ADD COLUMN refund_no TEXT;
+                ALTER TABLE insurance_split ADD COLUMN refunded_at TEXT;
+                CREATE INDEX insurance_split_settlement ON insurance_split(settlement_id);
+                """)
+        }
     }
 }

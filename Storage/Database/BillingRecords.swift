@@ -84,11 +84,17 @@ public struct InsuranceSplitRow: Codable, Sendable, FetchableRecord, Persistable
     public var cashFen: Int64
     public var state: String
     public var settlementId: String?
+    /// The centre's settlement time (6301 `setl_time`), and its refund of the insurance parts
+    /// (6203): what the day's 医保对明细账 places them by.
+    public var settledAt: Date?
+    public var refundNo: String?
+    public var refundedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(orderId: String, payOrderId: String, totalFen: Int64, fundFen: Int64, accountFen: Int64, cashFen: Int64,
-                state: String, settlementId: String?, createdAt: Date, updatedAt: Date) {
+                state: String, settlementId: String?, settledAt: Date? = nil, refundNo: String? = nil, refundedAt: Date? = nil,
+                createdAt: Date, updatedAt: Date) {
         self.orderId = orderId
         self.payOrderId = payOrderId
         self.totalFen = totalFen
@@ -97,6 +103,9 @@ public struct InsuranceSplitRow: Codable, Sendable, FetchableRecord, Persistable
         self.cashFen = cashFen
         self.state = state
         self.settlementId = settlementId
+        self.settledAt = settledAt
+        self.refundNo = refundNo
+        self.refundedAt = refundedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

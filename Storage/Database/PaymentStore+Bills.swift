@@ -79,12 +79,17 @@ extension PaymentStore {
         try await database.pool.read { db in try InsuranceSplitRow.fetchOne(db, key: orderID) }
     }
 
-    /// The centre's word on a split: settled (with its settlement ID), cancelled or refunded.
-    public func insuranceSplit(orderID: String, state: String, settlementID: String?, now: Date) async throws {
+    /// The centre's word on a split: settled (with its settlement ID and time), cancelled or
+    /// refunded (with the refund number and the centre's time of it).
+    public func insuranceSplit(orderID: String, state: String, settlementID: String?, at: Date? = nil, refundNo: String? = nil,
+                               now: Date) async throws {
+        let settledAt = state == "settled" ? at : nil, refundedAt = state == "refunded" ? at : nil
         try await database.pool.write { db in
             try db.execute(sql: """
-                UPDATE insurance_split SET state = ?, settlement_id = COALESCE(?, settlement_id), updated_at = ? WHERE order_id = ?
-                """, arguments: [state, settlementID, now, orderID])
+                UPDATE insurance_split SET state = ?, settlement_id = COALESCE(?, settlement_id),
+                    settled_at = COALESCE(?, settled_at), refund_no = COALESCE(?, refund_no),
+                    refunded_at = COALESCE(?, refunded_at), updated_at = ? WHERE order_id = ?
+                """, arguments: [state, settlementID, settledAt, refundNo, refundedAt, now, orderID])
             if let order = try PaymentOrderRow.fetchOne(db, key: orderID) {
                 try Self.audit(db, order, "insurance.\(state)", actor: AuditActor(kind: "channel", id: "insurance"),
                                detail: "settlement=\(settlementID ?? "")", now: now)

@@ -53,5 +53,13 @@ enum ReconciliationMigrations {
                 CREATE INDEX recon_difference_trade ON recon_difference(trade_no);
                 """)
         }
+        migrator.registerMigration("reconciliation-v2-insurance") { db in
+            try db.execute(sql: """
+                -- Insurance days (医保对明细账): the centre's settlement ID a difference is about, and
+                -- for an amount mismatch the part (fund, account, cash) that disagrees.
+                ALTER TABLE recon_difference ADD COLUMN settlement_id TEXT;
+                ALTER TABLE recon_difference ADD COLUMN part TEXT CHECK (part IN ('fund', 'account', 'cash'));
+                """)
+        }
     }
 }

@@ -50,9 +50,13 @@ public struct ReconDifferenceRow: Codable, Sendable, FetchableRecord, Persistabl
     public var resolvedAt: Date?
     public var firstSeenAt: Date
     public var lastSeenAt: Date
+    /// Insurance days: the centre's settlement ID, and the part of an amount mismatch.
+    public var settlementId: String?
+    public var part: String?
 
     public init(reconDayId: String, id: String, kind: String, movement: String, tradeNo: String, refundNo: String?, amountFen: Int64,
-                huiminFen: Int64?, channelFen: Int64?, hisFen: Int64?, detail: String, proposedAction: String, now: Date) {
+                huiminFen: Int64?, channelFen: Int64?, hisFen: Int64?, detail: String, proposedAction: String,
+                settlementId: String? = nil, part: String? = nil, now: Date) {
         self.reconDayId = reconDayId
         self.id = id
         self.kind = kind
@@ -65,6 +69,8 @@ public struct ReconDifferenceRow: Codable, Sendable, FetchableRecord, Persistabl
         self.hisFen = hisFen
         self.detail = detail
         self.proposedAction = proposedAction
+        self.settlementId = settlementId
+        self.part = part
         state = "open"
         firstSeenAt = now
         lastSeenAt = now

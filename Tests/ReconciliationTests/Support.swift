@@ -19,7 +19,8 @@ enum Fixture {
     }
 
     static func found(_ r: ReconciliationResult) -> [ExpectedDifference] {
-        r.differences.map { ExpectedDifference(kind: $0.kind, tradeNo: $0.tradeNo, refundNo: $0.refundNo, action: $0.proposedAction) }
+        r.differences.map { ExpectedDifference(kind: $0.kind, tradeNo: $0.tradeNo, refundNo: $0.refundNo, action: $0.proposedAction,
+                                               part: $0.part) }
             .sorted()
     }
 

@@ -41,6 +41,15 @@ extension ScriptActions {
                           "payAuthNo")
         case "insurance-settle":
             return saving(try await connection.sandbox("POST", "/sandbox/insurance/orders/\(first.urlQueryEncoded)/settle"), "ordStas")
+        case "insurance-statement-difference":
+            var fields: [String: JSONValue] = ["kind": .string(options["kind"]!)]
+            if let setl = options["setl"] { fields["setl_id"] = .string(setl) }
+            if let part = options["part"] { fields["part"] = .string(part) }
+            if let delta = options["delta"] { fields["delta_fen"] = .number(Double(try Self.integer(delta, "delta"))) }
+            return saving(try await connection.sandbox("POST", "/sandbox/insurance/statement-differences", .object(fields)), "setl_id")
+        case "insurance-statement-clear":
+            let response = try await connection.sandbox("DELETE", "/sandbox/insurance/statement-differences")
+            return Outcome(response: response, value: String(response.status))
         case "admit":
             let deposit = try Self.integer(options["deposit"] ?? "0", "deposit")
             return saving(try await connection.admit(hospital: hospital, patientID: options["patient"]!, name: options["name"]!,

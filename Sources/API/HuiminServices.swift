@@ -51,6 +51,7 @@ public struct HuiminServices: Sendable {
     public let billing: BillingService
     public let reconciliation: ReconciliationService
     public let templates: TemplateService
+    public let messaging: MessagingServices
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -116,6 +117,7 @@ public struct HuiminServices: Sendable {
         reconciliation = ReconciliationService(store: ReconciliationStore(database: database), payments: payments,
                                                directory: configuration.dataDirectory.appendingPathComponent("reconciliation"), clock: clock)
         templates = TemplateService(store: TemplateStore(database: database), clock: clock)
+        messaging = MessagingServices(database: database, crypto: crypto, clock: clock, logger: logger)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
                                        verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)
     }

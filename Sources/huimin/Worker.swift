@@ -6,7 +6,7 @@ import ServiceLifecycle
 
 struct Worker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run only the background work (queued jobs such as SMS, the appointment and payment sweepers) against the database under HUIMIN_DATA, beside or instead of the one inside `huimin serve`.")
+        abstract: "Run only the background work (queued jobs such as SMS, the appointment and payment sweepers, broadcast expansion) against the database under HUIMIN_DATA, beside or instead of the one inside `huimin serve`.")
 
     func run() async throws {
         let configuration = try ServerSetup.configuration()
@@ -16,7 +16,8 @@ struct Worker: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: [BackgroundWork(name: "job-runner") { await services.jobRunner.run() },
                        BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() },
-                       BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() }],
+                       BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() },
+                       BackgroundWork(name: "broadcast-expander") { await services.messaging.broadcastExpander.run() }],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -41,7 +41,7 @@ public final class InboxStore: Sendable {
     }
 
     /// Newest first, below `after` when given.
-    public func items(_ filter: Filter, after: Keyset?, limit: Int) async throws -> Page<Item> {
+    public func items(_ filter: Filter, after: Keyset?, limit: Int) async throws -> KeysetPage<Item> {
         try await database.pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT * FROM inbox_item
@@ -49,7 +49,7 @@ public final class InboxStore: Sendable {
                   AND (?4 IS NULL OR (created_at, id) < (?4, ?5))
                 ORDER BY created_at DESC, id DESC LIMIT ?6
                 """, arguments: [filter.accountID, filter.personID, filter.unreadOnly, after?.at, after?.id, limit + 1])
-            return Page(rows: rows.map(Self.item), limit: limit, key: \.keyset)
+            return KeysetPage(rows: rows.map(Self.item), limit: limit, key: \.keyset)
         }
     }
 

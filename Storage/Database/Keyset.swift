@@ -33,7 +33,7 @@ public struct Keyset: Sendable, Equatable {
 }
 
 /// One page of rows, newest first, and the cursor of the next page when there may be one.
-public struct Page<Item: Sendable>: Sendable {
+public struct KeysetPage<Item: Sendable>: Sendable {
     public var items: [Item]
     public var next: Keyset?
 

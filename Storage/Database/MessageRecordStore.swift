@@ -100,7 +100,7 @@ public final class MessageRecordStore: Sendable {
     /// Newest first. The read is audited (`message.search`, with the filters and the number of
     /// results) before the rows are returned.
     public func search(_ query: Query, after: Keyset?, limit: Int, readBy actor: AuditActor, about subject: AuditSubject,
-                       now: Date) async throws -> Page<Message> {
+                       now: Date) async throws -> KeysetPage<Message> {
         let rows = try await database.pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT *, created_at AS created FROM message
@@ -112,8 +112,8 @@ public final class MessageRecordStore: Sendable {
                 """, arguments: [query.accountID, query.personID, query.event, query.channel, query.status, query.from?.sqlText,
                                  query.to?.sqlText, after?.at, after?.id, limit + 1]).map { (Self.message($0), $0["created"] as Date) }
         }
-        let full = Page(rows: rows, limit: limit) { Keyset(createdAt: $0.1, id: $0.0.id) }
-        let page = Page(items: full.items.map(\.0), next: full.next)
+        let full = KeysetPage(rows: rows, limit: limit) { Keyset(createdAt: $0.1, id: $0.0.id) }
+        let page = KeysetPage(items: full.items.map(\.0), next: full.next)
         try await database.pool.write { db in
             try AccessStore.appendAudit(db, actorKind: actor.kind, actorID: actor.id, action: "message.search", subjectKind: subject.kind,
                                         subjectID: subject.id, detail: "\(subject.detail) results=\(page.items.count)", now: now)

@@ -92,7 +92,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Payments", swiftSettings: strict),
         // Event -> template -> channel plan (ARCHITECTURE.md's "Messaging"; that name is the channel target).
-        .target(name: "Notices", dependencies: ["HuiminCore", "Database", "Messaging"],
+        .target(name: "Notices", dependencies: ["HuiminCore", "Database", "Messaging", .product(name: "Logging", package: "swift-log")],
                 path: "Sources/Notices", swiftSettings: strict),
         .target(name: "API", dependencies: [
             "HuiminCore", "Database", "Notices", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport", "Messaging",

@@ -15,7 +15,8 @@ public func buildApplication(services: HuiminServices, logger: Logger) -> some A
     app.addServices(BackgroundWork(name: "job-runner") { await services.jobRunner.run() },
                     BackgroundWork(name: "card-usage-log") { await services.usageLog.run() },
                     BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() },
-                    BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() })
+                    BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() },
+                    BackgroundWork(name: "broadcast-expander") { await services.messaging.broadcastExpander.run() })
     if services.configuration.messaging.dispatcherEnabled {
         app.addServices(BackgroundWork(name: "message-dispatcher") { await services.dispatcher.run() })
     }
@@ -51,6 +52,10 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     PaymentStaffRoutes(services: services).register(on: api.group("staff"))
     ReconciliationRoutes(services: services).register(on: api.group("staff"))
     MessageTemplateRoutes(services: services).register(on: api.group("staff"))
+    InboxRoutes(services: services).register(on: api)
+    MessageSettingsRoutes(services: services).register(on: api)
+    MessageStaffRoutes(services: services).register(on: api.group("staff"))
+    BroadcastRoutes(services: services).register(on: api.group("staff"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     MessageNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router

@@ -54,6 +54,7 @@ public struct HuiminServices: Sendable {
     public let templates: TemplateService
     public let dispatchStore: DispatchStore
     public let dispatcher: MessageDispatcher
+    public let messaging: MessagingServices
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -132,6 +133,7 @@ public struct HuiminServices: Sendable {
             miniProgramAppID: channels.wechatAppID, clock: clock)
         dispatcher = MessageDispatcher(store: dispatchStore, templates: TemplateStore(database: database), senders: senders,
                                        crypto: crypto, settings: configuration.messaging, clock: clock, logger: logger)
+        messaging = MessagingServices(database: database, crypto: crypto, clock: clock, logger: logger)
         jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
                                        verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)
     }

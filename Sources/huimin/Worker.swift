@@ -6,7 +6,7 @@ import ServiceLifecycle
 
 struct Worker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run only the background work (queued jobs such as SMS, the appointment and payment sweepers, the message dispatcher) against the database under HUIMIN_DATA, beside or instead of the one inside `huimin serve`.")
+        abstract: "Run only the background work (queued jobs such as SMS, the appointment and payment sweepers, broadcast expansion, the message dispatcher) against the database under HUIMIN_DATA, beside or instead of the one inside `huimin serve`.")
 
     func run() async throws {
         let configuration = try ServerSetup.configuration()
@@ -22,7 +22,8 @@ struct Worker: AsyncParsableCommand {
     private func background(_ services: HuiminServices) -> [any Service] {
         var work: [any Service] = [BackgroundWork(name: "job-runner") { await services.jobRunner.run() },
                                    BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() },
-                                   BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() }]
+                                   BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() },
+                                   BackgroundWork(name: "broadcast-expander") { await services.messaging.broadcastExpander.run() }]
         if services.configuration.messaging.dispatcherEnabled {
             work.append(BackgroundWork(name: "message-dispatcher") { await services.dispatcher.run() })
         }

@@ -44,13 +44,7 @@ public struct SMSGateway: Sendable {
     /// - Throws: `SMSSendError` for every failure (`CancellationError` aside).
     public func send(phone: String, templateCode: String, params: [String: String], outID: String?) async throws -> String {
         let request = try signedRequest(phone: phone, templateCode: templateCode, params: params, outID: outID)
-        let response: OutboundResponse
-        do {
-            response = try await transport.send(request)
-        } catch let error as AppError {
-            // Timeouts and unreachable gateways are transient by nature.
-            throw SMSSendError(error, retryable: true)
-        }
+        let response = try await exchange(request)
         guard let reply = try? response.decode(Reply.self) else {
             throw SMSSendError(.upstream("sms_failed", "The SMS gateway answered with HTTP \(response.status)."),
                                retryable: true)
@@ -63,23 +57,44 @@ public struct SMSGateway: Sendable {
         return bizID
     }
 
+    /// One round trip; timeouts and unreachable gateways are transient by nature.
+    func exchange(_ request: OutboundRequest) async throws -> OutboundResponse {
+        do {
+            return try await transport.send(request)
+        } catch let error as AppError {
+            throw SMSSendError(error, retryable: true)
+        }
+    }
+
     private func signedRequest(phone: String, templateCode: String, params: [String: String],
                                outID: String?) throws -> OutboundRequest {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var parameters: [(String, String)] = [
-            ("Action", "SendSms"), ("Version", "2017-05-25"), ("RegionId", "cn-hangzhou"),
             ("PhoneNumbers", phone), ("SignName", signName), ("TemplateCode", templateCode),
-            ("TemplateParam", String(decoding: try encoder.encode(params), as: UTF8.self)),
+            ("TemplateParam", String(decoding: try Self.paramEncoder.encode(params), as: UTF8.self)),
+        ]
+        if let outID { parameters.append(("OutId", outID)) }
+        return signedRequest(action: "SendSms", parameters)
+    }
+
+    /// Any action of the API: the action's own parameters plus the common ones, signed (RPC v1.0).
+    func signedRequest(action: String, _ own: [(String, String)]) -> OutboundRequest {
+        var parameters: [(String, String)] = [
+            ("Action", action), ("Version", "2017-05-25"), ("RegionId", "cn-hangzhou"),
             ("AccessKeyId", accessKeyID), ("Format", "JSON"), ("SignatureMethod", "HMAC-SHA1"),
             ("SignatureNonce", UUID().uuidString), ("SignatureVersion", "1.0"),
             ("Timestamp", Self.timestamp(clock.now())),
-        ]
-        if let outID { parameters.append(("OutId", outID)) }
+        ] + own
         parameters.append(("Signature", AlibabaRPCSignature.signature(method: "GET", parameters: parameters,
                                                                        secret: accessKeySecret)))
         return OutboundRequest(method: "GET", url: "\(baseURL)/?\(PercentEncoding.query(parameters))")
     }
+
+    /// Sorted keys so the same parameters always make the same text (and so the same signature input).
+    private static let paramEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 
     /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, the form the RPC API expects (no fractional seconds).
     static func timestamp(_ date: Date) -> String {

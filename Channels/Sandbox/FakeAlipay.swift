@@ -152,9 +152,7 @@ struct FakeAlipay: Sendable {
 
     /// `{"<node>":<json>,"sign":"<base64 RSA2 over exactly <json>>"}`.
     private func signed(node: String, _ value: some Encodable) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let nodeText = (try? encoder.encode(value)).map(Array.init) ?? Array("{}".utf8)
+        let nodeText = (try? SandboxHTTP.encoder.encode(value)).map(Array.init) ?? Array("{}".utf8)
         let sign = (try? settings.keys.platformPrivateKey.sign(nodeText)).map { Data($0).base64EncodedString() } ?? ""
         let body = Array("{\"\(node)\":".utf8) + nodeText + Array(",\"sign\":\"\(sign)\"}".utf8)
         return SandboxHTTP.raw(body)

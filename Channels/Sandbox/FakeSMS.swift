@@ -4,9 +4,12 @@ import Hummingbird
 import Logging
 import Synchronization
 
-/// An Alibaba Cloud–style SMS gateway: `GET /sms/?Action=SendSms&…` with the RPC HMAC-SHA1
-/// signature, approved signature names and templates, per-number flow control, and
-/// `GET /sandbox/sms/messages?phone=` to read back what was accepted (newest first).
+/// An Alibaba Cloud–style SMS gateway on `GET /sms/?Action=…` with the RPC HMAC-SHA1 signature:
+/// `SendSms` (approved signature names and templates, per-number flow control as Aliyun applies it
+/// to verification codes and to notifications) and `QuerySendDetails` (FakeSMSSendDetails).
+/// Inspection: `GET /sandbox/sms/messages?phone=&limit=` (newest first, 100 unless `limit` says)
+/// and `GET /sandbox/sms/message-counts?templateCode=` (`{total, recipients, duplicates:
+/// [{phone, count}], duplicateRecipients}`, at most 100 duplicates listed).
 struct FakeSMS: Sendable {
     let settings: SandboxSettings
     let clock: any HuiminClock
@@ -15,37 +18,10 @@ struct FakeSMS: Sendable {
     let limiter = SMSRateLimiter()
     let outbox = Outbox()
     let receiptPlan = FakeSMSReceipts.Plan()
+    let receiptQueue = FakeSMSReceipts.Queue()
 
     var receipts: FakeSMSReceipts {
-        FakeSMSReceipts(settings: settings.messaging, clock: clock, plan: receiptPlan, outbox: outbox, logger: logger)
-    }
-
-    struct Message: Encodable, Sendable {
-        let bizId: String
-        let phone: String
-        let signName: String
-        let templateCode: String
-        let params: [String: String]
-        let outId: String?
-        let receivedAt: String
-        /// The delivery receipt pushed back (FakeSMSReceipts); nil when receipts are off.
-        var receipt: FakeSMSReceipts.Receipt?
-    }
-
-    final class Outbox: Sendable {
-        private let messages = Mutex<[Message]>([])
-
-        func append(_ new: [Message]) { messages.withLock { $0.append(contentsOf: new) } }
-
-        func updateReceipt(bizID: String, _ change: (inout FakeSMSReceipts.Receipt?) -> Void) {
-            messages.withLock { all in
-                for index in all.indices where all[index].bizId == bizID { change(&all[index].receipt) }
-            }
-        }
-
-        func newestFirst(phone: String?) -> [Message] {
-            messages.withLock { all in all.reversed().filter { phone == nil || $0.phone == phone } }
-        }
+        FakeSMSReceipts(settings: settings.messaging, clock: clock, outbox: outbox, queue: receiptQueue, logger: logger)
     }
 
     struct Reply: Encodable {
@@ -64,22 +40,32 @@ struct FakeSMS: Sendable {
     }
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/sms") { request, _ in try await sendSms(request) }
+        router.get("/sms") { request, _ in try await call(request) }
         router.get("/sandbox/sms/messages") { request, _ in
-            let phone = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))["phone"]
-            return SandboxHTTP.json(MessagesReply(messages: outbox.newestFirst(phone: phone)))
+            let query = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))
+            guard let limit = SandboxHTTP.limit(query) else {
+                return SandboxHTTP.json(FakeWeChatMessages.Problem(error: "limit must be a positive number"),
+                                        status: .badRequest)
+            }
+            return SandboxHTTP.json(MessagesReply(messages: outbox.newestFirst(phone: query["phone"], limit: limit)))
+        }
+        router.get("/sandbox/sms/message-counts") { request, _ in
+            let templateCode = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))["templateCode"]
+            return SandboxHTTP.json(outbox.counts(templateCode: templateCode, listing: 100).reply(recipientKey: "phone"))
         }
         FakeSMSReceipts.registerControl(plan: receiptPlan, on: router)
     }
 
-    private func sendSms(_ request: Request) async throws -> Response {
+    /// The checks every action shares (action known, access key, signature), then the action.
+    private func call(_ request: Request) async throws -> Response {
         if let fault = faults.take(.sms) {
             if fault.kind == .timeout { await FaultPlan.hang(seconds: settings.faultHangSeconds) }
             return reply(fault.errorCode ?? "isp.SYSTEM_ERROR", "sandbox fault")
         }
         let pairs = SandboxHTTP.form(request.uri.query)
         let query = SandboxHTTP.dictionary(pairs)
-        guard query["Action"] == "SendSms", query["Version"] == "2017-05-25" else {
+        guard query["Version"] == "2017-05-25", let action = query["Action"],
+              ["SendSms", "QuerySendDetails"].contains(action) else {
             return reply("InvalidAction.NotFound", "Specified api is not found, please check your url and method.",
                          status: .notFound)
         }
@@ -90,9 +76,15 @@ struct FakeSMS: Sendable {
               let signature = query["Signature"],
               SMSSignatureCheck.isValid(method: "GET", parameters: pairs, secret: settings.smsAccessKeySecret,
                                         signature: signature) else {
-            return reply("SignatureDoesNotMatch", "Specified signature does not match our calculation.",
+            let stringToSign = SMSSignatureCheck.stringToSign(method: "GET", parameters: pairs)
+            return reply("SignatureDoesNotMatch",
+                         "Specified signature does not match our calculation. server string to sign is:\(stringToSign)",
                          status: .badRequest)
         }
+        return action == "SendSms" ? sendSms(query) : querySendDetails(query)
+    }
+
+    private func sendSms(_ query: [String: String]) -> Response {
         guard let numbers = Self.mobileNumbers(query["PhoneNumbers"] ?? "") else {
             return reply("isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
         }
@@ -109,21 +101,26 @@ struct FakeSMS: Sendable {
             return reply("isv.TEMPLATE_MISSING_PARAMETERS", "模板变量缺少对应参数值")
         }
         let now = clock.now()
-        if let limit = limiter.admit(numbers, at: now) {
+        let kind: SMSRateLimiter.Kind = settings.smsVerificationTemplates.contains(templateCode)
+            ? .verification : .notification
+        if let limit = limiter.admit(numbers, signName: signName, templateCode: templateCode, kind: kind, at: now) {
             return reply("isv.BUSINESS_LIMIT_CONTROL", limit)
         }
         let bizID = SandboxHTTP.randomString(18, alphabet: SandboxHTTP.digits) + "^0"
+        let report = receiptPlan.next()
+        let receivedAt = ISO8601.string(now)
         let accepted = numbers.map {
             Message(bizId: bizID, phone: $0, signName: signName, templateCode: templateCode, params: params,
-                    outId: query["OutId"], receivedAt: ISO8601.string(now))
+                    outId: query["OutId"], receivedAt: receivedAt, acceptedAt: now, report: report)
         }
         outbox.append(accepted)
         receipts.schedule(accepted)
-        logger.info("sms accepted", metadata: ["bizId": "\(bizID)", "template": "\(templateCode)"])
+        // Debug, not info: a broadcast sends thousands a second, and a line each costs the shared CPU.
+        logger.debug("sms accepted", metadata: ["bizId": "\(bizID)", "template": "\(templateCode)"])
         return reply("OK", "OK", bizID: bizID)
     }
 
-    private func reply(_ code: String, _ message: String, bizID: String? = nil,
+    func reply(_ code: String, _ message: String, bizID: String? = nil,
                        status: HTTPResponse.Status = .ok) -> Response {
         SandboxHTTP.json(Reply(code: code, message: message, bizID: bizID, requestID: UUID().uuidString), status: status)
     }

@@ -15,8 +15,10 @@ import Messaging
 /// Control routes: `POST /sandbox/wechat/subscriptions {openid, templateId, count}` (the resident
 /// accepting `wx.requestSubscribeMessage` `count` times), `POST /sandbox/wechat/followers
 /// {openid, following}`, `POST /sandbox/wechat/tokens {action: revoke|expire}`,
-/// `GET /sandbox/wechat/tokens` (how many were issued), `GET /sandbox/wechat/messages?openid=`
-/// (newest first). Faults of service `wechat_messages` force an errcode on the next N sends.
+/// `GET /sandbox/wechat/tokens` (how many were issued), `GET /sandbox/wechat/messages?openid=&limit=`
+/// (newest first, 100 unless `limit` says), `GET /sandbox/wechat/message-counts?templateId=`
+/// (`{total, recipients, duplicates: [{openid, count}], duplicateRecipients}`, at most 100
+/// duplicates listed: did every recipient of a broadcast get exactly one?). Faults of service `wechat_messages` force an errcode on the next N sends.
 struct FakeWeChatMessages: Sendable {
     let settings: SandboxSettings
     let clock: any HuiminClock

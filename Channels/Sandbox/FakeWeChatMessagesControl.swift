@@ -62,8 +62,15 @@ extension FakeWeChatMessages {
         }
         router.get("/sandbox/wechat/tokens") { _, _ in SandboxHTTP.json(TokensReply(issued: store.tokensIssued)) }
         router.get("/sandbox/wechat/messages") { request, _ in
-            let openID = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))["openid"]
-            return SandboxHTTP.json(MessagesReply(messages: store.newestFirst(openID: openID)))
+            let query = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))
+            guard let limit = SandboxHTTP.limit(query) else {
+                return SandboxHTTP.json(Problem(error: "limit must be a positive number"), status: .badRequest)
+            }
+            return SandboxHTTP.json(MessagesReply(messages: store.newestFirst(openID: query["openid"], limit: limit)))
+        }
+        router.get("/sandbox/wechat/message-counts") { request, _ in
+            let templateID = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))["templateId"]
+            return SandboxHTTP.json(store.counts(templateID: templateID, listing: 100).reply(recipientKey: "openid"))
         }
     }
 }

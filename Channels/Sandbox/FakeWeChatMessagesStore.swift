@@ -35,9 +35,23 @@ final class FakeWeChatMessagesStore: Sendable {
         var subscriptions: [String: Int] = [:]
         var unfollowed: Set<String> = []
         var messages: [Message] = []
+        /// Indexes into `messages`, and per-recipient counts per template, so that listings and
+        /// counts stay cheap with 100,000+ messages stored.
+        var byOpenID: [String: [Int]] = [:]
+        var everyTemplate = RecipientTally()
+        var byTemplate: [String: RecipientTally] = [:]
         var nextMsgID: Int64 = 3_147_483_000
         /// (openid|client_msg_id) -> the msgid and when it was sent.
         var clientMsgIDs: [String: (Int64, Date)] = [:]
+
+        /// Stores an accepted message (made with `nextMsgID`), with its indexes and counts.
+        mutating func record(_ message: Message) {
+            nextMsgID += 1
+            byOpenID[message.openid, default: []].append(messages.count)
+            everyTemplate.add(message.openid)
+            byTemplate[message.templateId, default: RecipientTally()].add(message.openid)
+            messages.append(message)
+        }
     }
 
     private let state = Mutex(State())
@@ -111,8 +125,7 @@ final class FakeWeChatMessagesStore: Sendable {
             let key = message.openid + "|" + message.templateId
             guard let left = s.subscriptions[key], left > 0 else { return nil }
             s.subscriptions[key] = left - 1
-            s.nextMsgID += 1
-            s.messages.append(message)
+            s.record(message)
             return message.msgid
         }
     }
@@ -126,14 +139,23 @@ final class FakeWeChatMessagesStore: Sendable {
                 return msgid
             }
             let message = make(s.nextMsgID)
-            s.nextMsgID += 1
-            s.messages.append(message)
+            s.record(message)
             if let key { s.clientMsgIDs[key] = (message.msgid, now) }
             return message.msgid
         }
     }
 
-    func newestFirst(openID: String?) -> [Message] {
-        state.withLock { s in s.messages.reversed().filter { openID == nil || $0.openid == openID } }
+    /// The newest `limit` messages, to one openid or to anyone.
+    func newestFirst(openID: String?, limit: Int) -> [Message] {
+        state.withLock { s in
+            guard let openID else { return s.messages.suffix(limit).reversed() }
+            return (s.byOpenID[openID] ?? []).suffix(limit).reversed().map { s.messages[$0] }
+        }
+    }
+
+    func counts(templateID: String?, listing limit: Int) -> RecipientTally.Summary {
+        state.withLock { s in
+            (templateID.map { s.byTemplate[$0] ?? RecipientTally() } ?? s.everyTemplate).summary(listing: limit)
+        }
     }
 }

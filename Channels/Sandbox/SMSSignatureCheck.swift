@@ -13,12 +13,18 @@ enum SMSSignatureCheck {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
-    static func expectedSignature(method: String, parameters: [(String, String)], secret: String) -> String {
+    /// What is signed; a refusal quotes it ("server string to sign is:…"), and Alibaba's SDKs compare
+    /// it with their own to tell a wrong secret from a mangled request.
+    static func stringToSign(method: String, parameters: [(String, String)]) -> String {
         let canonical = parameters.filter { $0.0 != "Signature" }
             .sorted { $0.0 < $1.0 }
             .map { percentEncode($0.0) + "=" + percentEncode($0.1) }
             .joined(separator: "&")
-        let stringToSign = method + "&" + percentEncode("/") + "&" + percentEncode(canonical)
+        return method + "&" + percentEncode("/") + "&" + percentEncode(canonical)
+    }
+
+    static func expectedSignature(method: String, parameters: [(String, String)], secret: String) -> String {
+        let stringToSign = stringToSign(method: method, parameters: parameters)
         let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array(stringToSign.utf8),
                                                          using: SymmetricKey(data: Array((secret + "&").utf8)))
         return Data(mac).base64EncodedString()

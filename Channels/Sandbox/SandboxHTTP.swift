@@ -5,11 +5,17 @@ import Hummingbird
 enum SandboxHTTP {
     static let maxBodyBytes = 1 << 20
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+    /// One for every answer: making an encoder costs more than encoding a small answer, and the
+    /// send paths answer thousands a second in a broadcast.
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         // Encoding the sandbox's own plain structs cannot fail.
-        return raw(Array((try? encoder.encode(value)) ?? Data("{}".utf8)), status: status)
+        raw(Array((try? encoder.encode(value)) ?? Data("{}".utf8)), status: status)
     }
 
     /// For answers whose exact bytes matter (Alipay signs the text of its response node).
@@ -44,6 +50,14 @@ enum SandboxHTTP {
     /// The first value of each name.
     static func dictionary(_ pairs: [(String, String)]) -> [String: String] {
         Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The `limit` of a listing (default 100, so a store of 100,000 messages is not dumped
+    /// whole); nil when it is not a positive number.
+    static func limit(_ query: [String: String]) -> Int? {
+        guard let text = query["limit"] else { return 100 }
+        guard let limit = Int(text), limit > 0 else { return nil }
+        return limit
     }
 
     static func randomString(_ count: Int, alphabet: String) -> String {

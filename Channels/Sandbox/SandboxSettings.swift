@@ -14,6 +14,9 @@ public struct SandboxSettings: Sendable {
     public var smsSignNames: Set<String>
     /// Approved templates and the parameters each one needs.
     public var smsTemplates: [String: [String]]
+    /// Which of `smsTemplates` are verification-code templates (flow control 1/min, 5/hour,
+    /// 10/day per number); the others are notifications (50/day per template and number).
+    public var smsVerificationTemplates: Set<String>
     /// Shared secret of the HIS request signature; HIS.HISClient's default.
     public var hisSecret: String
     /// JSON file of the patients the HIS starts with; nil or missing starts empty.
@@ -43,6 +46,7 @@ public struct SandboxSettings: Sendable {
         smsAccessKeySecret = channels.smsAccessKeySecret
         smsSignNames = [channels.smsSignName]
         smsTemplates = [channels.smsVerificationTemplate: ["code"]]
+        smsVerificationTemplates = [channels.smsVerificationTemplate]
         hisSecret = channels.hisSecret
         self.hisFixtures = hisFixtures
         loginCodeTTL = 300

@@ -14,13 +14,28 @@ struct SandboxCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try ServerSetup.configuration()
         LogSetup.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
-        let group = ServiceGroup(configuration: .init(services: [Self.application(configuration: configuration)],
-                                                      gracefulShutdownSignals: [.sigterm, .sigint],
+        // Alone, the sandbox cannot know where the Huimin it serves listens: the environment says,
+        // else it assumes one with the same configuration.
+        let receipts = ProcessInfo.processInfo.environment["HUIMIN_SMS_RECEIPT_URL"]
+            ?? Self.huiminReceiptURL(configuration)
+        let sandbox = SandboxServer.application(configuration: configuration, smsReceiptURL: receipts,
+                                                logger: Logger(label: "huimin.sandbox"))
+        let group = ServiceGroup(configuration: .init(services: [sandbox], gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: Logger(label: "huimin.sandbox")))
         try await group.run()
     }
 
+    /// The sandbox inside `huimin serve`: SMS receipts go to that very Huimin.
     static func application(configuration: Configuration) -> any Service {
-        SandboxServer.application(configuration: configuration, logger: Logger(label: "huimin.sandbox"))
+        SandboxServer.application(configuration: configuration, smsReceiptURL: huiminReceiptURL(configuration),
+                                  logger: Logger(label: "huimin.sandbox"))
+    }
+
+    /// `http://{HUIMIN_HOST}:{HUIMIN_PORT}/notify/v1/sms-report`, Huimin's SmsReport receiver. A
+    /// wildcard listen address is reached through loopback.
+    static func huiminReceiptURL(_ configuration: Configuration) -> String {
+        var host = ["0.0.0.0", "::", "[::]", ""].contains(configuration.host) ? "127.0.0.1" : configuration.host
+        if host.contains(":") && !host.hasPrefix("[") { host = "[\(host)]" }  // an IPv6 literal in a URL
+        return "http://\(host):\(configuration.port)/notify/v1/sms-report"
     }
 }

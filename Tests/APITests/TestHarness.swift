@@ -29,7 +29,7 @@ struct TestHarness: Sendable {
         let logger = logs.logger(label: "test")
         let keys = try sharedSandboxKeys.get()
         let insuranceKeys = try sharedInsuranceKeys.get()
-        let sandbox = try SandboxServer(settings: SandboxSettings(keys: keys), clock: clock, logger: logger)
+        let sandbox = try SandboxServer(settings: try sharedSandboxSettings.get(), clock: clock, logger: logger)
         return try await sandbox.withRunning { port in
             // Generous timeout: tests run in parallel on two cores, and a timed-out SMS would wait for its retry.
             // Router tests have no socket for WeChat Pay to call back: tests take its notifications
@@ -97,6 +97,13 @@ struct TestHarness: Sendable {
 private let sharedSandboxKeys = Result {
     try SandboxKeys.loadOrCreate(directory: FileManager.default.temporaryDirectory
         .appendingPathComponent("huimin-test-sandbox-keys-\(ProcessInfo.processInfo.processIdentifier)"))
+}
+
+/// The sandbox as `huimin serve` starts it: Huimin's default message templates registered with the
+/// fake vendors, so that sending them is not refused as unknown.
+private let sharedSandboxSettings = Result {
+    try SandboxSettings(keys: try sharedSandboxKeys.get()).registering(templatesJSON: try Data(contentsOf:
+        CatalogKit.root.appendingPathComponent("assets/messaging/templates.json")))
 }
 
 /// Made once, before any sandbox starts: its insurance centre reads the same files, and two

@@ -47,12 +47,7 @@ private struct WeChatMessaging {
 
 /// Runs `body` and returns the MessageSendError it threw (nil if none or another kind).
 func sendError(_ body: () async throws -> some Any) async -> MessageSendError? {
-    do {
-        _ = try await body()
-        return nil
-    } catch {
-        return error as? MessageSendError
-    }
+    await thrown(MessageSendError.self, by: body)
 }
 
 @Suite("WeChat access token and messages against the sandbox")

@@ -30,7 +30,7 @@ struct SMSGatewayTests {
         try await SandboxHarness.run { sandbox in
             let sms = SMSGateway(settings: sandbox.channels, transport: sandbox.transport, clock: sandbox.clock)
             _ = try await sms.send(phone: "13900139000", templateCode: "SMS_100000001", params: ["code": "1"], outID: nil)
-            let error = await sendError { try await sms.send(phone: "13900139000", templateCode: "SMS_100000001",
+            let error = await smsSendError { try await sms.send(phone: "13900139000", templateCode: "SMS_100000001",
                                                               params: ["code": "2"], outID: nil) }
             #expect(error?.appError.code == "sms_rate_limited")
             #expect(error?.appError.status == 429)
@@ -50,7 +50,7 @@ struct SMSGatewayTests {
                 _ = try await sms.send(phone: "13700137000", templateCode: "SMS_100000001", params: ["code": "\(n)"], outID: nil)
                 sandbox.clock.advance(by: 61)
             }
-            let error = await sendError { try await sms.send(phone: "13700137000", templateCode: "SMS_100000001",
+            let error = await smsSendError { try await sms.send(phone: "13700137000", templateCode: "SMS_100000001",
                                                               params: ["code": "6"], outID: nil) }
             #expect(error?.appError.code == "sms_rate_limited")
         }
@@ -62,7 +62,7 @@ struct SMSGatewayTests {
             var channels = sandbox.channels
             channels.smsAccessKeySecret = "wrong-secret"
             let sms = SMSGateway(settings: channels, transport: sandbox.transport, clock: sandbox.clock)
-            let error = await sendError { try await sms.send(phone: "13800138001", templateCode: "SMS_100000001",
+            let error = await smsSendError { try await sms.send(phone: "13800138001", templateCode: "SMS_100000001",
                                                               params: ["code": "1"], outID: nil) }
             #expect(error?.vendorCode == "SignatureDoesNotMatch")
             #expect(error?.appError.code == "sms_failed")
@@ -80,7 +80,7 @@ struct SMSGatewayTests {
         try await SandboxHarness.run { sandbox in
             let sms = SMSGateway(settings: sandbox.channels, transport: sandbox.transport, clock: sandbox.clock)
             try await sandbox.fault("sms", kind: "error", errorCode: vendorCode)
-            let error = await sendError { try await sms.send(phone: "13800138002", templateCode: "SMS_100000001",
+            let error = await smsSendError { try await sms.send(phone: "13800138002", templateCode: "SMS_100000001",
                                                               params: ["code": "1"], outID: nil) }
             #expect(error?.appError.code == code)
             #expect(error?.retryable == retryable)
@@ -91,19 +91,19 @@ struct SMSGatewayTests {
     func gatewayChecks() async throws {
         try await SandboxHarness.run { sandbox in
             let sms = SMSGateway(settings: sandbox.channels, transport: sandbox.transport, clock: sandbox.clock)
-            let badPhone = await sendError { try await sms.send(phone: "1380013", templateCode: "SMS_100000001",
+            let badPhone = await smsSendError { try await sms.send(phone: "1380013", templateCode: "SMS_100000001",
                                                                  params: ["code": "1"], outID: nil) }
             #expect(badPhone?.vendorCode == "isv.MOBILE_NUMBER_ILLEGAL")
             #expect(badPhone?.appError.code == "phone_invalid")
-            let unknownTemplate = await sendError { try await sms.send(phone: "13800138003", templateCode: "SMS_999",
+            let unknownTemplate = await smsSendError { try await sms.send(phone: "13800138003", templateCode: "SMS_999",
                                                                         params: ["code": "1"], outID: nil) }
             #expect(unknownTemplate?.vendorCode == "isv.SMS_TEMPLATE_ILLEGAL")
-            let missingParam = await sendError { try await sms.send(phone: "13800138003", templateCode: "SMS_100000001",
+            let missingParam = await smsSendError { try await sms.send(phone: "13800138003", templateCode: "SMS_100000001",
                                                                      params: [:], outID: nil) }
             #expect(missingParam?.vendorCode == "isv.TEMPLATE_MISSING_PARAMETERS")
             var channels = sandbox.channels
             channels.smsSignName = "未备案签名"
-            let badSign = await sendError {
+            let badSign = await smsSendError {
                 try await SMSGateway(settings: channels, transport: sandbox.transport, clock: sandbox.clock)
                     .send(phone: "13800138003", templateCode: "SMS_100000001", params: ["code": "1"], outID: nil)
             }
@@ -116,7 +116,7 @@ struct SMSGatewayTests {
         try await SandboxHarness.run(timeout: 3) { sandbox in
             let sms = SMSGateway(settings: sandbox.channels, transport: sandbox.transport, clock: sandbox.clock)
             try await sandbox.fault("sms", kind: "timeout")
-            let error = await sendError { try await sms.send(phone: "13800138004", templateCode: "SMS_100000001",
+            let error = await smsSendError { try await sms.send(phone: "13800138004", templateCode: "SMS_100000001",
                                                               params: ["code": "1"], outID: nil) }
             #expect(error?.appError.code == "channel_timeout")
             #expect(error?.retryable == true)
@@ -160,14 +160,5 @@ struct SMSGatewayTests {
                                                     secret: "testsecret") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY=")
         #expect(!SMSSignatureCheck.isValid(method: "GET", parameters: Self.documentedSendSms, secret: "testsecret",
                                            signature: "zJDF+Lrzhj/ThnlvIToysFRq6t4="))
-    }
-
-    private func sendError(_ body: () async throws -> String) async -> SMSSendError? {
-        do {
-            _ = try await body()
-            return nil
-        } catch {
-            return error as? SMSSendError
-        }
     }
 }

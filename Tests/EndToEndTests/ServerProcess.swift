@@ -28,6 +28,8 @@ final class ServerProcess: @unchecked Sendable {
         output = dataDirectory.appendingPathComponent("server.log")
         environment = ProcessInfo.processInfo.environment.merging([
             "HUIMIN_DATA": dataDirectory.path, "HUIMIN_PORT": "\(port)", "HUIMIN_SANDBOX_PORT": "\(sandboxPort)",
+            // Whatever the working directory: the server loads these templates and its sandbox accepts them.
+            "HUIMIN_MESSAGE_TEMPLATES": Self.packageRoot.appendingPathComponent("assets/messaging/templates.json").path,
         ]) { $1 }.merging(extraEnvironment) { $1 }
     }
 

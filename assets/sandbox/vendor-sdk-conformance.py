@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The sandbox is faithful when the vendors' own public client libraries work against it
 unchanged, pointed at it by base URL only. Runs wechatpy (jscode2session), Alibaba Cloud's
-core SDK (SendSms, RPC HMAC-SHA1 signature) and python-alipay-sdk (alipay.system.oauth.token,
+core SDK (SendSms and QuerySendDetails, RPC HMAC-SHA1 signature) and python-alipay-sdk (alipay.system.oauth.token,
 RSA2 both ways) against a running sandbox and prints one JSON line of what each answered.
 
     python3 assets/sandbox/vendor-sdk-conformance.py http://127.0.0.1:8090 data/sandbox [SECTIONS]
@@ -14,9 +14,10 @@ altered one. alipaypay drives python-alipay-sdk's trade APIs against the fake ga
 query, refund, refund query, close, an unknown trade) and its verify() judges the async notifications
 the sandbox posts to a notify_url served here (refusing an altered one and one signed with sign_type).
 """
-import json, os, sys, urllib.request
+import datetime, json, os, sys, urllib.request
 
 from alipay import AliPay
+from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkcore.request import CommonRequest
 from wechatpy import WeChatClient
@@ -47,20 +48,45 @@ if "wechat" in sections:
     except WeChatClientException as error:
         results["wechat_reused_code"] = error.errcode
 
+def sms_call(client, action, **params):
+    """One dysmsapi 2017-05-25 action through the core SDK's CommonRequest, pointed at the sandbox."""
+    request = CommonRequest()
+    request.set_accept_format("json")
+    request.set_domain(sandbox.split("://", 1)[1] + "/sms")
+    request.set_protocol_type("http")
+    request.set_method("GET")
+    request.set_version("2017-05-25")
+    request.set_action_name(action)
+    for name, value in params.items():
+        request.add_query_param(name, value)
+    return json.loads(client.do_action_with_exception(request))
+
+
 if "sms" in sections:
     acs = AcsClient("LTAIsandbox", "sandbox-sms-secret", "cn-hangzhou")
-    send = CommonRequest()
-    send.set_accept_format("json")
-    send.set_domain(sandbox.split("://", 1)[1] + "/sms")
-    send.set_protocol_type("http")
-    send.set_method("GET")
-    send.set_version("2017-05-25")
-    send.set_action_name("SendSms")
-    send.add_query_param("PhoneNumbers", "13800138000")
-    send.add_query_param("SignName", "惠民健康")
-    send.add_query_param("TemplateCode", "SMS_100000001")
-    send.add_query_param("TemplateParam", json.dumps({"code": "123456"}))
-    results["sms_code"] = json.loads(acs.do_action_with_exception(send))["Code"]
+    sent = sms_call(acs, "SendSms", PhoneNumbers="13800138000", SignName="惠民健康", TemplateCode="SMS_100000001",
+                    TemplateParam=json.dumps({"code": "123456"}), OutId="sdk_out_1")
+    results["sms_code"] = sent["Code"]
+
+    # QuerySendDetails for the day the sandbox says it took the message (its clock may not be ours).
+    listed = json.loads(urllib.request.urlopen(sandbox + "/sandbox/sms/messages?phone=13800138000&limit=1").read())
+    taken = datetime.datetime.strptime(listed["messages"][0]["receivedAt"][:19], "%Y-%m-%dT%H:%M:%S")
+    day = (taken + datetime.timedelta(hours=8)).strftime("%Y%m%d")
+
+    details = sms_call(acs, "QuerySendDetails", PhoneNumber="13800138000", SendDate=day, PageSize="10",
+                       CurrentPage="1", BizId=sent["BizId"])
+    found = details["SmsSendDetailDTOs"]["SmsSendDetailDTO"]
+    results["sms_details_total"] = details["TotalCount"]
+    results["sms_details_out_id"] = found[0]["OutId"] if found else None
+    results["sms_details_template"] = found[0]["TemplateCode"] if found else None
+    results["sms_details_page_size_51"] = sms_call(acs, "QuerySendDetails", PhoneNumber="13800138000",
+                                                   SendDate=day, PageSize="51", CurrentPage="1")["Code"]
+    try:
+        sms_call(AcsClient("LTAIsandbox", "not-the-secret", "cn-hangzhou"), "QuerySendDetails",
+                 PhoneNumber="13800138000", SendDate=day, PageSize="10", CurrentPage="1")
+        results["sms_details_bad_signature"] = "accepted"
+    except ServerException as error:
+        results["sms_details_bad_signature"] = error.get_error_code()
 
 if "alipay" in sections:
     alipay = AliPay(appid="2021000000000001",

@@ -2,6 +2,7 @@ import Foundation
 import HuiminCore
 import Logging
 import Sandbox
+import SMS
 import Transport
 
 /// A sandbox on an ephemeral loopback port with a manual clock, and a real libcurl transport
@@ -42,9 +43,14 @@ struct SandboxHarness: Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("assets/sandbox/his-patients.json")
 
+    static let templates = hisFixtures.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("messaging/templates.json")
+
     static func run(timeout: Double = 15, configure: (inout SandboxSettings) -> Void = { _ in },
                     _ body: (SandboxHarness) async throws -> Void) async throws {
-        var settings = SandboxSettings(keys: keys, hisFixtures: hisFixtures)
+        // Huimin's default message templates are registered, as `huimin serve` does.
+        var settings = try SandboxSettings(keys: keys, hisFixtures: hisFixtures)
+            .registering(templatesJSON: try Data(contentsOf: templates))
         // Well past any test's client timeout, so "gave up at the timeout" cannot be confused with
         // "the hang ended"; hangs end early anyway when the sandbox shuts down.
         settings.faultHangSeconds = 8
@@ -84,12 +90,22 @@ struct SandboxHarness: Sendable {
     }
 }
 
-/// Runs `body` and returns the AppError it threw (nil if it threw none or another kind).
-func appError(_ body: () async throws -> some Any) async -> AppError? {
+/// Runs `body` and returns the error of type `E` it threw (nil if it threw none or another kind).
+func thrown<E: Error>(_ type: E.Type, by body: () async throws -> some Any) async -> E? {
     do {
         _ = try await body()
         return nil
     } catch {
-        return error as? AppError
+        return error as? E
     }
+}
+
+/// Runs `body` and returns the AppError it threw (nil if it threw none or another kind).
+func appError(_ body: () async throws -> some Any) async -> AppError? {
+    await thrown(AppError.self, by: body)
+}
+
+/// Runs an SMS send (or query) and returns the SMSSendError it threw (nil if none or another kind).
+func smsSendError(_ body: () async throws -> some Any) async -> SMSSendError? {
+    await thrown(SMSSendError.self, by: body)
 }

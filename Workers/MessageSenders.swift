@@ -57,12 +57,27 @@ public struct MessageSenders: Sendable {
                                   page: order.page)
             return nil
         case "sms":
+            // The gateway keeps no idempotency key: after a send whose answer never came, ask it
+            // (QuerySendDetails) whether a message with this OutId went out before sending again.
+            if order.settling, try await smsWentOut(order) { return nil }
             // OutId is the message's ID: receipts and the send-details query quote it.
             return try await sms.send(phone: order.address, templateCode: order.templateID, params: order.data,
                                       outID: order.messageID)
         default:
             throw MessageSendError(.deadLetter(reason: "channel_unknown"), vendorCode: nil, message: order.channel)
         }
+    }
+
+    /// Whether the gateway holds a message with this order's OutId, sent today or (just after
+    /// midnight) yesterday, Beijing time.
+    func smsWentOut(_ order: SendOrder) async throws -> Bool {
+        let now = clock.now()
+        for day in [now, now.addingTimeInterval(-3600)] where day == now || BusinessCalendar.day(of: day) != BusinessCalendar.day(of: now) {
+            if try await sms.sendDetails(phone: order.address, day: day).contains(where: { $0.outID == order.messageID }) {
+                return true
+            }
+        }
+        return false
     }
 
     func outcome(_ error: MessageSendError, attempts: Int) -> SendOutcome {

@@ -62,7 +62,7 @@ public struct MessagePlanner: Sendable {
             // whether it went out get it again: WeChat drops a template message whose client_msg_id
             // it already sent, and the SMS gateway is asked by OutId first. Subscribe and Alipay
             // messages cannot be asked about: count them as sent rather than risk sending twice.
-            guard open.channel == MessageChannel.wechatTemplate.rawValue,
+            guard open.channel == MessageChannel.wechatTemplate.rawValue || open.channel == MessageChannel.sms.rawValue,
                   let step = plan.firstIndex(of: open.channel),
                   case .order(let order, _)? = order(c, channel: open.channel, variables: variables,
                                                     attemptID: open.id, settling: true) else {

@@ -128,7 +128,7 @@ public final class MessageRecordStore: Sendable {
             guard let message = try Row.fetchOne(db, sql: "SELECT * FROM message WHERE id = ?", arguments: [id]).map(Self.message) else {
                 return nil
             }
-            let attempts = try Row.fetchAll(db, sql: "SELECT * FROM message_attempt WHERE message_id = ? ORDER BY started_at, id",
+            let attempts = try Row.fetchAll(db, sql: "SELECT * FROM message_attempt WHERE message_id = ? ORDER BY started_at, rowid",
                                             arguments: [id]).map(Self.attempt)
             return (message, attempts, try Self.recipient(db, accountID: message.accountId, personID: message.personId))
         }

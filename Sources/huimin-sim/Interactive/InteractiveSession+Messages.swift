@@ -12,7 +12,7 @@ extension InteractiveSession {
                 let response = try await connection.api("GET", "/api/v1/me/inbox")
                 guard show(response), case .array(let items)? = response.json?.at("items") else { continue }
                 for item in items.prefix(20) {
-                    Console.line("\(item.at("readAt") == nil ? "●" : "○") \(item.at("createdAt")?.text ?? "") \(item.at("title")?.text ?? "")")
+                    Console.line("\(item.at("read") == .bool(true) ? "○" : "●") \(item.at("createdAt")?.text ?? "") \(item.at("title")?.text ?? "")")
                     Console.line("    \(item.at("body")?.text ?? "")")
                 }
             case 1:

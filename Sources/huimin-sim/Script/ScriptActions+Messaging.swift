@@ -92,7 +92,7 @@ extension ScriptActions {
             if event == nil || found != nil || Date() > limit || !response.isSuccess {
                 if case .array(let items)? = response.json?.at("items") {
                     for item in items.prefix(10) {
-                        transcript.note("\(item.at("readAt") == nil ? "●" : "○") \(item.at("title")?.text ?? "") — \(item.at("body")?.text ?? "")")
+                        transcript.note("\(item.at("read") == .bool(true) ? "○" : "●") \(item.at("title")?.text ?? "") — \(item.at("body")?.text ?? "")")
                     }
                 }
                 return event == nil ? saving(response, "items.length") : Outcome(response: response, value: found?.at("id")?.text)
@@ -110,7 +110,7 @@ extension ScriptActions {
             let now = response.json?.at("message.status")?.stringValue
             let reason = response.json?.at("message.heldReason")?.stringValue
             if (now == status && (held == nil || reason == held)) || Date() > limit {
-                if case .array(let attempts)? = response.json?.at("message.attempts") {
+                if case .array(let attempts)? = response.json?.at("attempts") {
                     for attempt in attempts {
                         transcript.note("attempt \(attempt.at("channel")?.text ?? "?"): \(attempt.at("status")?.text ?? "?")"
                             + (attempt.at("errorCode").map { " \($0.text)" } ?? ""))

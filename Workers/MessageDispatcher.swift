@@ -94,16 +94,14 @@ public final class MessageDispatcher: Sendable {
         return false
     }
 
-    /// The templates in use and the hospitals' names, read again every few seconds so that an
-    /// admin's change reaches the next messages without a restart.
+    /// The templates in use, read again every few seconds so that an admin's change reaches the
+    /// next messages without a restart.
     public func currentBook() async throws -> TemplateBook {
         let now = ContinuousClock.now
         if let cached = book.withLock({ $0 }), cached.loaded.duration(to: now) < Self.bookLifetime {
             return cached.book
         }
-        let records = try await templates.current()
-        let fresh = TemplateBook(templates: records.compactMap(TemplateService.template),
-                                 hospitals: try await store.hospitalNames())
+        let fresh = TemplateBook(templates: try await templates.current().compactMap(TemplateService.template))
         book.withLock { $0 = (fresh, now) }
         return fresh
     }

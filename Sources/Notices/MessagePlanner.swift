@@ -2,16 +2,13 @@ import Database
 import Foundation
 import HuiminCore
 
-/// What the planner reads besides the message: the templates in use and the hospitals' names,
-/// as loaded a moment ago (the dispatcher reloads them every few seconds).
+/// The templates in use, as loaded a moment ago (the dispatcher reloads them every few seconds).
 public struct TemplateBook: Sendable {
     let templates: [String: MessageTemplate]
-    let hospitals: [String: String]
 
-    public init(templates: [MessageTemplate], hospitals: [String: String]) {
+    public init(templates: [MessageTemplate]) {
         self.templates = Dictionary(templates.filter(\.enabled).map { ($0.event + "|" + $0.channel.rawValue, $0) },
                                     uniquingKeysWith: { a, b in a.version >= b.version ? a : b })
-        self.hospitals = hospitals
     }
 
     public func template(_ event: String, _ channel: String) -> MessageTemplate? {
@@ -44,11 +41,15 @@ public struct MessagePlanner: Sendable {
                                   : c.plan
         let variables = self.variables(c)
         var inbox: InboxCopy?
+        var inboxBroken: String?
         if first, c.accountID != nil, let template = book.template(c.event, MessageChannel.inbox.rawValue) {
             // A broken inbox template must not stop the push: the push decides its own fate below.
-            if let rendered = try? TemplateRenderer.render(template, payload: variables) {
+            do {
+                let rendered = try TemplateRenderer.render(template, payload: variables)
                 inbox = InboxCopy(title: rendered.data["title"] ?? "", body: rendered.data["body"] ?? rendered.text,
                                   page: rendered.page)
+            } catch {
+                inboxBroken = (error as? AppError)?.code ?? "template_render_failed"
             }
         }
         let planToStore = c.plan.isEmpty ? plan : nil
@@ -92,6 +93,10 @@ public struct MessagePlanner: Sendable {
         }
         if c.attempts > 0 {
             return decision(.finish(status: "failed", error: "all_channels_refused"))
+        }
+        if let inboxBroken {
+            // Nothing reached the resident, not even the inbox: a person must fix the template.
+            return decision(.finish(status: "dead", error: inboxBroken))
         }
         let hasInbox = c.accountID != nil && book.template(c.event, MessageChannel.inbox.rawValue) != nil
         return decision(.finish(status: hasInbox ? "inbox_only" : "failed", error: "no_channel_available"))
@@ -160,7 +165,7 @@ public struct MessagePlanner: Sendable {
            let name = try? String(decoding: crypto.open(Array(sealed)), as: UTF8.self) {
             variables["patientName"] = name
         }
-        if variables["hospitalName"] == nil, let code = variables["hospitalCode"], let name = book.hospitals[code] {
+        if variables["hospitalName"] == nil, let name = c.hospitalName {
             variables["hospitalName"] = name
         }
         return variables

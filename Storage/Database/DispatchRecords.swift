@@ -34,6 +34,8 @@ public struct DispatchCandidate: Sendable {
     /// The account holder's phone, or the family member's own when the holder has none.
     public let phoneSealed: Data?
     public let patientNameSealed: Data?
+    /// The name of the hospital the payload's `hospitalCode` names, as it is now.
+    public let hospitalName: String?
     public let preference: [String]?
     /// Unused consents of the account, oldest first, less those this batch already spent.
     public let consents: [Consent]

@@ -46,6 +46,7 @@ public final class DispatchStore: Sendable {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT m.id, m.event, m.account_id, m.person_id, m.urgent, m.payload, m.status, m.plan, m.step, m.attempts,
                        m.created_at, a.channel AS account_channel, a.channel_user_id, pe.name_sealed, pref.channels AS preference,
+                       ho.name AS hospital_name,
                        COALESCE((SELECT p.phone_sealed FROM family_member f JOIN person p ON p.id = f.person_id
                                  WHERE f.account_id = m.account_id AND f.relation = 'self'),
                                 (SELECT f.phone_sealed FROM family_member f
@@ -54,6 +55,7 @@ public final class DispatchStore: Sendable {
                 LEFT JOIN account a ON a.id = m.account_id
                 LEFT JOIN person pe ON pe.id = m.person_id
                 LEFT JOIN message_preference pref ON pref.account_id = m.account_id
+                LEFT JOIN hospital ho ON ho.code = json_extract(m.payload, '$.hospitalCode')
                 WHERE m.status IN ('pending', 'sending') AND m.due_at <= ?
                 ORDER BY m.due_at LIMIT ?
                 """, arguments: [now.sqlText, limit])
@@ -72,6 +74,7 @@ public final class DispatchStore: Sendable {
                     payload: Self.decodeStrings(row["payload"]), plan: Self.decodeList(row["plan"]), step: row["step"],
                     attempts: row["attempts"], createdAt: row["created_at"], accountChannel: row["account_channel"],
                     channelUserID: row["channel_user_id"], phoneSealed: row["phone_sealed"], patientNameSealed: row["name_sealed"],
+                    hospitalName: row["hospital_name"],
                     preference: (row["preference"] as String?).map(Self.decodeList),
                     consents: accountID.flatMap { consents[$0] } ?? [], recentSends: accountID.flatMap { recent[$0] } ?? 0,
                     unsettled: unsettled[id])
@@ -237,14 +240,6 @@ public final class DispatchStore: Sendable {
                 }
             }
             return applied
-        }
-    }
-
-    /// Hospital code -> name, for the `hospitalName` every template may use.
-    public func hospitalNames() async throws -> [String: String] {
-        try await database.pool.read { db in
-            Dictionary(try Row.fetchAll(db, sql: "SELECT code, name FROM hospital").map { ($0["code"] as String, $0["name"] as String) },
-                       uniquingKeysWith: { a, _ in a })
         }
     }
 

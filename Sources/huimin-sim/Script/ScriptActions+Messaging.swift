@@ -109,7 +109,8 @@ extension ScriptActions {
             let response = try await connection.staff("GET", "/api/v1/staff/messages/\(id.urlQueryEncoded)")
             let now = response.json?.at("message.status")?.stringValue
             let reason = response.json?.at("message.heldReason")?.stringValue
-            if (now == status && (held == nil || reason == held)) || Date() > limit {
+            let wanted = status.split(separator: "|").map(String.init)
+            if (now.map(wanted.contains) == true && (held == nil || reason == held)) || Date() > limit {
                 if case .array(let attempts)? = response.json?.at("attempts") {
                     for attempt in attempts {
                         transcript.note("attempt \(attempt.at("channel")?.text ?? "?"): \(attempt.at("status")?.text ?? "?")"

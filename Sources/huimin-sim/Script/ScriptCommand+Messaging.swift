@@ -15,7 +15,7 @@ extension ScriptCommand {
         .init("sms-receipts", ["errCode"], optional: ["times"], summary: "the next SMS delivery receipts say errCode (UNDELIV, MK:0001…; DELIVERED resets)"),
         .init("wechat-tokens", ["revoke|expire"], summary: "the sandbox WeChat revokes (40001) or expires (42001) every access token it issued"),
         .init("wait-message", ["message", "status"], optional: ["seconds", "held"], saves: "status",
-              summary: "wait until a message (an outbox or inbox id) reaches status (sent, delivered, failed, dead, inbox_only, pending; held=retry|quiet_hours|rate_limited for a waiting one); shows it with its attempts (staff)"),
+              summary: "wait until a message (an outbox or inbox id) reaches status (sent, delivered, failed, dead, inbox_only, pending, or several as sent|delivered; held=retry|quiet_hours|rate_limited for a waiting one); shows it with its attempts (staff)"),
         .init("broadcast", ["event", "audience", "payload"], optional: ["key"], saves: "broadcast id", freeText: true,
               summary: "staff broadcast (群发): broadcast notice.announcement all|hospital:CODE {\"title\": …} (staff)"),
     ]

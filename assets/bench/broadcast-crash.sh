@@ -14,8 +14,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 recipients=${1:-100000}; mode=${2:-kill}
-swift build -c release --product huimin >/dev/null
-bin=$(swift build -c release --show-bin-path)
+# HUIMIN_BENCH_CONFIG=debug: a quick functional run with the test build; HUIMIN_BENCH_BIN: binaries built elsewhere.
+config=${HUIMIN_BENCH_CONFIG:-release}
+bin=${HUIMIN_BENCH_BIN:-}
+if [ -z "$bin" ]; then
+  swift build -c "$config" --product huimin >/dev/null
+  bin=$(swift build -c "$config" --show-bin-path)
+fi
 work=$(mktemp -d)
 server=""; sandbox=""
 cleanup() { kill -9 $server $sandbox 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }

@@ -2,7 +2,6 @@ import Foundation
 import HuiminCore
 import Hummingbird
 import Logging
-import Synchronization
 
 /// An Alibaba Cloud–style SMS gateway on `GET /sms/?Action=…` with the RPC HMAC-SHA1 signature:
 /// `SendSms` (approved signature names and templates, per-number flow control as Aliyun applies it

@@ -97,6 +97,15 @@ enum SandboxHTTP {
 
     /// `count` characters drawn from an ASCII `alphabet` (made on bytes: every accepted message
     /// gets an ID this way).
+    /// A listing route's answer: `body` gets the query and its `limit`; a bad limit is a 400.
+    static func listing(_ request: Request, _ body: (_ query: [String: String], _ limit: Int) -> some Encodable) -> Response {
+        let query = dictionary(form(request.uri.query))
+        guard let limit = limit(query) else {
+            return json(FakeWeChatMessages.Problem(error: "limit must be a positive number"), status: .badRequest)
+        }
+        return json(body(query, limit))
+    }
+
     static func randomString(_ count: Int, alphabet: String) -> String {
         let characters = Array(alphabet.utf8)
         var rng = SystemRandomNumberGenerator()

@@ -10,7 +10,9 @@ import Synchronization
 /// FORM_ID_NOT_EXIST, FORM_ID_USED, USER_TEMPLATE_ILLEGAL (unknown template), DATA_ILLEGAL (data
 /// not a JSON object of `{key: {value}}` or missing a key), PAGE_ILLEGAL; missing fields are
 /// isv.missing-parameter. Faults of service `alipay_messages` answer their errorCode as the sub_code.
-/// `GET /sandbox/alipay/messages?userId=` lists what was accepted, newest first.
+/// `GET /sandbox/alipay/messages?userId=&limit=` lists what was accepted, newest first (100 unless
+/// `limit` says); `GET /sandbox/alipay/message-counts?templateId=` counts it per recipient
+/// (`{total, recipients, duplicates: [{userId, count}], duplicateRecipients}`), like WeChat's and the SMS gateway's.
 final class FakeAlipayMessages: Sendable {
     static let method = "alipay.open.app.mini.templatemessage.send"
 
@@ -29,6 +31,15 @@ final class FakeAlipayMessages: Sendable {
         /// (userId|formId) -> sends left.
         var forms: [String: Int] = [:]
         var messages: [Message] = []
+        /// Indexes into `messages` and counts per template, so a 100,000-message store stays cheap.
+        var byUser: [String: [Int]] = [:]
+        var tallies = TemplateTallies()
+
+        mutating func record(_ message: Message) {
+            byUser[message.userId, default: []].append(messages.count)
+            tallies.add(template: message.templateId, recipient: message.userId)
+            messages.append(message)
+        }
     }
 
     struct Message: Encodable, Sendable {
@@ -77,8 +88,8 @@ final class FakeAlipayMessages: Sendable {
             guard let left = s.forms[key] else { return .business("FORM_ID_NOT_EXIST", "form_id 不存在") }
             guard left > 0 else { return .business("FORM_ID_USED", "form_id 已使用") }
             s.forms[key] = left - 1
-            s.messages.append(Message(userId: userID, formId: formID, templateId: templateID, data: data, page: page,
-                                      receivedAt: ISO8601.string(now)))
+            s.record(Message(userId: userID, formId: formID, templateId: templateID, data: data, page: page,
+                             receivedAt: ISO8601.string(now)))
             return .success(Success())
         }
     }
@@ -114,10 +125,17 @@ final class FakeAlipayMessages: Sendable {
             return SandboxHTTP.json(FormReply(userId: body.userId, formId: formID, remaining: remaining))
         }
         router.get("/sandbox/alipay/messages") { request, _ in
-            let userID = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))["userId"]
-            return SandboxHTTP.json(MessagesReply(messages: self.state.withLock { s in
-                s.messages.reversed().filter { userID == nil || $0.userId == userID }
-            }))
+            SandboxHTTP.listing(request) { query, limit in
+                MessagesReply(messages: self.state.withLock { s in
+                    guard let userID = query["userId"] else { return s.messages.suffix(limit).reversed() }
+                    return (s.byUser[userID] ?? []).suffix(limit).reversed().map { s.messages[$0] }
+                })
+            }
+        }
+        router.get("/sandbox/alipay/message-counts") { request, _ in
+            let templateID = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))["templateId"]
+            let summary = self.state.withLock { $0.tallies.summary(template: templateID, listing: 100) }
+            return SandboxHTTP.json(summary.reply(recipientKey: "userId"))
         }
     }
 }

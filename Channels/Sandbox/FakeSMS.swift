@@ -2,7 +2,6 @@ import Foundation
 import HuiminCore
 import Hummingbird
 import Logging
-import Synchronization
 
 /// An Alibaba Cloud–style SMS gateway on `GET /sms/?Action=…` with the RPC HMAC-SHA1 signature:
 /// `SendSms` (approved signature names and templates, per-number flow control as Aliyun applies it
@@ -42,12 +41,9 @@ struct FakeSMS: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/sms") { request, _ in try await call(request) }
         router.get("/sandbox/sms/messages") { request, _ in
-            let query = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))
-            guard let limit = SandboxHTTP.limit(query) else {
-                return SandboxHTTP.json(FakeWeChatMessages.Problem(error: "limit must be a positive number"),
-                                        status: .badRequest)
+            SandboxHTTP.listing(request) { query, limit in
+                MessagesReply(messages: outbox.newestFirst(phone: query["phone"], limit: limit))
             }
-            return SandboxHTTP.json(MessagesReply(messages: outbox.newestFirst(phone: query["phone"], limit: limit)))
         }
         router.get("/sandbox/sms/message-counts") { request, _ in
             let templateCode = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))["templateCode"]

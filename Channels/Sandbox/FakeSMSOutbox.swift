@@ -30,8 +30,7 @@ extension FakeSMS {
             var messages: [Message] = []
             var byBizID: [String: [Int]] = [:]
             var byPhone: [String: [Int]] = [:]
-            var everyTemplate = RecipientTally()
-            var byTemplate: [String: RecipientTally] = [:]
+            var tallies = TemplateTallies()
         }
 
         private let state = Mutex(State())
@@ -41,8 +40,7 @@ extension FakeSMS {
                 for message in new {
                     s.byBizID[message.bizId, default: []].append(s.messages.count)
                     s.byPhone[message.phone, default: []].append(s.messages.count)
-                    s.everyTemplate.add(message.phone)
-                    s.byTemplate[message.templateCode, default: RecipientTally()].add(message.phone)
+                    s.tallies.add(template: message.templateCode, recipient: message.phone)
                     s.messages.append(message)
                 }
             }
@@ -70,10 +68,7 @@ extension FakeSMS {
         }
 
         func counts(templateCode: String?, listing limit: Int) -> RecipientTally.Summary {
-            state.withLock { s in
-                let tally = templateCode.map { s.byTemplate[$0] ?? RecipientTally() } ?? s.everyTemplate
-                return tally.summary(listing: limit)
-            }
+            state.withLock { $0.tallies.summary(template: templateCode, listing: limit) }
         }
     }
 }

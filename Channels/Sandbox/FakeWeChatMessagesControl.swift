@@ -62,11 +62,9 @@ extension FakeWeChatMessages {
         }
         router.get("/sandbox/wechat/tokens") { _, _ in SandboxHTTP.json(TokensReply(issued: store.tokensIssued)) }
         router.get("/sandbox/wechat/messages") { request, _ in
-            let query = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))
-            guard let limit = SandboxHTTP.limit(query) else {
-                return SandboxHTTP.json(Problem(error: "limit must be a positive number"), status: .badRequest)
+            SandboxHTTP.listing(request) { query, limit in
+                MessagesReply(messages: store.newestFirst(openID: query["openid"], limit: limit))
             }
-            return SandboxHTTP.json(MessagesReply(messages: store.newestFirst(openID: query["openid"], limit: limit)))
         }
         router.get("/sandbox/wechat/message-counts") { request, _ in
             let templateID = SandboxHTTP.dictionary(SandboxHTTP.form(request.uri.query))["templateId"]

@@ -38,8 +38,7 @@ final class FakeWeChatMessagesStore: Sendable {
         /// Indexes into `messages`, and per-recipient counts per template, so that listings and
         /// counts stay cheap with 100,000+ messages stored.
         var byOpenID: [String: [Int]] = [:]
-        var everyTemplate = RecipientTally()
-        var byTemplate: [String: RecipientTally] = [:]
+        var tallies = TemplateTallies()
         var nextMsgID: Int64 = 3_147_483_000
         /// (openid|client_msg_id) -> the msgid and when it was sent.
         var clientMsgIDs: [String: (Int64, Date)] = [:]
@@ -48,8 +47,7 @@ final class FakeWeChatMessagesStore: Sendable {
         mutating func record(_ message: Message) {
             nextMsgID += 1
             byOpenID[message.openid, default: []].append(messages.count)
-            everyTemplate.add(message.openid)
-            byTemplate[message.templateId, default: RecipientTally()].add(message.openid)
+            tallies.add(template: message.templateId, recipient: message.openid)
             messages.append(message)
         }
     }
@@ -154,8 +152,6 @@ final class FakeWeChatMessagesStore: Sendable {
     }
 
     func counts(templateID: String?, listing limit: Int) -> RecipientTally.Summary {
-        state.withLock { s in
-            (templateID.map { s.byTemplate[$0] ?? RecipientTally() } ?? s.everyTemplate).summary(listing: limit)
-        }
+        state.withLock { $0.tallies.summary(template: templateID, listing: limit) }
     }
 }

@@ -31,6 +31,22 @@ struct RecipientTally: Sendable {
     }
 }
 
+/// The tallies of a vendor's store: one per template, and one of every template together.
+struct TemplateTallies: Sendable {
+    private var every = RecipientTally()
+    private var byTemplate: [String: RecipientTally] = [:]
+
+    mutating func add(template: String, recipient: String) {
+        every.add(recipient)
+        byTemplate[template, default: RecipientTally()].add(recipient)
+    }
+
+    /// Of one template (an unknown one has none), or of all when `template` is nil.
+    func summary(template: String?, listing limit: Int) -> RecipientTally.Summary {
+        (template.map { byTemplate[$0] ?? RecipientTally() } ?? every).summary(listing: limit)
+    }
+}
+
 extension RecipientTally.Summary {
     /// `{total, recipients, duplicates: [{<recipientKey>, count}], duplicateRecipients}`, the
     /// recipient named as the vendor names it (`openid`, `phone`).

@@ -14,10 +14,10 @@ struct SandboxCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try ServerSetup.configuration()
         LogSetup.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
-        // Alone, the sandbox cannot know where the Huimin it serves listens: the environment says,
-        // else it assumes one with the same configuration.
-        let receipts = ProcessInfo.processInfo.environment["HUIMIN_SMS_RECEIPT_URL"]
-            ?? Self.huiminReceiptURL(configuration)
+        // Alone, the sandbox cannot know where the Huimin it serves listens: the environment says
+        // (empty for no receipts), else it assumes one with the same configuration.
+        var receipts: String? = Self.huiminReceiptURL(configuration)
+        if let url = ProcessInfo.processInfo.environment["HUIMIN_SMS_RECEIPT_URL"] { receipts = url.isEmpty ? nil : url }
         let sandbox = SandboxServer.application(configuration: configuration, smsReceiptURL: receipts,
                                                 logger: Logger(label: "huimin.sandbox"))
         let group = ServiceGroup(configuration: .init(services: [sandbox], gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,3 +1,4 @@
+import Alipay
 import Foundation
 import HuiminCore
 import Messaging
@@ -76,6 +77,31 @@ struct SandboxMessageCountsTests {
             #expect(listed.first?["phone"] as? String == "13800000007")
             let three = try await sandbox.get("/sandbox/sms/messages?limit=3")["messages"] as? [[String: Any]] ?? []
             #expect(three.map { $0["phone"] as? String } == ["13800000007", "13800000104", "13800000103"])
+        }
+    }
+
+    @Test("Alipay: counts per template with duplicates by userId; the listing takes limit")
+    func alipayCounts() async throws {
+        try await SandboxHarness.run { sandbox in
+            let configuration = try #require(try AlipayPayConfiguration.from(settings: sandbox.channels,
+                                                                             notifyURL: "http://127.0.0.1:9/notify"))
+            let alipay = AlipayMessenger(client: AlipayPayClient(configuration: configuration, transport: sandbox.transport,
+                                                                 clock: sandbox.clock))
+            let data = ["keyword1": "王小明", "keyword2": "惠民医院 心内科", "keyword3": "2026-11-25 09:30", "keyword4": "第12号"]
+            for userID in ["2088000000000101", "2088000000000102", "2088000000000101"] {
+                let form = try await sandbox.post("/sandbox/alipay/forms", "{\"userId\": \"\(userID)\"}")
+                try await alipay.send(userID: userID, formID: try #require(form["formId"] as? String),
+                                      templateID: "tpl_ali_appointment_booked", data: data, page: nil)
+            }
+            let counts = try await sandbox.get("/sandbox/alipay/message-counts?templateId=tpl_ali_appointment_booked")
+            #expect(counts["total"] as? Int == 3)
+            #expect(counts["recipients"] as? Int == 2)
+            let duplicate = (counts["duplicates"] as? [[String: Any]])?.first
+            #expect(duplicate?["userId"] as? String == "2088000000000101")
+            #expect(duplicate?["count"] as? Int == 2)
+            let one = try await sandbox.get("/sandbox/alipay/messages?userId=2088000000000101&limit=1")["messages"]
+                as? [[String: Any]] ?? []
+            #expect(one.count == 1)
         }
     }
 

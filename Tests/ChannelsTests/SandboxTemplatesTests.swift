@@ -99,11 +99,11 @@ struct SandboxTemplatesTests {
                 }
                 sent += 1
             }
-            #expect(sent == 45)
+            #expect(sent == 49)
             let wechatCount = try await sandbox.get("/sandbox/wechat/message-counts")["total"] as? Int
-            #expect(wechatCount == 24)
+            #expect(wechatCount == 26)
             let smsCount = try await sandbox.get("/sandbox/sms/message-counts")["total"] as? Int
-            #expect(smsCount == 12)
+            #expect(smsCount == 13)
         }
     }
 }

@@ -73,6 +73,11 @@ public final class MessageDispatcher: Sendable {
         let orders = try await store.claim(now: now, limit: settings.batchSize, leaseSeconds: settings.leaseSeconds,
                                            rateWindow: settings.rateWindow, decide: planner.decide)
         guard !orders.isEmpty else { return 0 }
+        let settling = orders.filter(\.settling).count
+        if settling > 0 {
+            // Only after a crash or a timeout: worth a look, and the crash test counts them.
+            logger.warning("settling interrupted sends", metadata: ["count": "\(settling)"])
+        }
         let results = await withTaskGroup(of: (SendOrder, SendOutcome).self) { group in
             for order in orders {
                 group.addTask { (order, await self.senders.send(order, attempts: order.attemptNumber)) }

@@ -31,7 +31,7 @@ sandbox_url=http://127.0.0.1:18290
 HUIMIN_DATA=$work/sandbox "$bin/huimin" sandbox & sandbox=$!
 export HUIMIN_DATA=$work/huimin HUIMIN_SANDBOX=off HUIMIN_WECHAT_BASE_URL=$sandbox_url HUIMIN_SMS_BASE_URL=$sandbox_url/sms
 start_server() {
-  "$bin/huimin" serve & server=$!
+  "$bin/huimin" serve >>"$work/server.log" 2>&1 & server=$!
   for _ in $(seq 100); do curl -sf localhost:18280/readyz >/dev/null && return; sleep 0.2; done
   echo "server did not start"; exit 1
 }
@@ -86,6 +86,8 @@ c = sqlite3.connect(sys.argv[1])
 print("messages by status:", dict(c.execute("SELECT status, count(*) FROM message WHERE event = 'notice.announcement' GROUP BY status")))
 print("attempts by status:", dict(c.execute("SELECT a.status, count(*) FROM message_attempt a JOIN message m ON m.id = a.message_id WHERE m.event = 'notice.announcement' GROUP BY a.status")))
 EOF
+settled=$(grep 'settling interrupted sends' "$work/server.log" | grep -o 'count=[0-9]*' | awk -F= '{s+=$NF} END {print s+0}')
+echo "sends interrupted by the kill and settled after the restart: $settled"
 if [ "$total" -eq "$recipients" ] && [ "$got" -eq "$recipients" ] && [ "$dups" -eq 0 ]; then
   echo "PASS: $recipients recipients, each got exactly one message"
 else

@@ -25,14 +25,15 @@ work=$(mktemp -d)
 server=""; sandbox=""
 cleanup() { kill -9 $server $sandbox 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-export HUIMIN_LOG_LEVEL=warning HUIMIN_PORT=18280 HUIMIN_SANDBOX_PORT=18290 HUIMIN_QUIET_HOURS=off
-export HUIMIN_SMS_RECEIPT_URL=http://127.0.0.1:18280/notify/v1/sms-report
-sandbox_url=http://127.0.0.1:18290
+port=${HUIMIN_BENCH_PORT:-18280}; sandbox_port=${HUIMIN_BENCH_SANDBOX_PORT:-18290}
+export HUIMIN_LOG_LEVEL=warning HUIMIN_PORT=$port HUIMIN_SANDBOX_PORT=$sandbox_port HUIMIN_QUIET_HOURS=off
+export HUIMIN_SMS_RECEIPT_URL=http://127.0.0.1:$port/notify/v1/sms-report
+sandbox_url=http://127.0.0.1:$sandbox_port
 HUIMIN_DATA=$work/sandbox "$bin/huimin" sandbox & sandbox=$!
 export HUIMIN_DATA=$work/huimin HUIMIN_SANDBOX=off HUIMIN_WECHAT_BASE_URL=$sandbox_url HUIMIN_SMS_BASE_URL=$sandbox_url/sms
 start_server() {
   "$bin/huimin" serve >>"$work/server.log" 2>&1 & server=$!
-  for _ in $(seq 100); do curl -sf localhost:18280/readyz >/dev/null && return; sleep 0.2; done
+  for _ in $(seq 100); do curl -sf localhost:$port/readyz >/dev/null && return; sleep 0.2; done
   echo "server did not start"; exit 1
 }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
@@ -42,10 +43,10 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; recipien
 "$bin/huimin" bench seed-residents --count "$recipients"
 HUIMIN_STAFF_PASSWORD=bench-password-1 "$bin/huimin" admin staff-add --username bench --role admin >/dev/null
 start_server
-token=$(curl -sf -X POST localhost:18280/api/v1/staff/login -H 'Content-Type: application/json' \
+token=$(curl -sf -X POST localhost:$port/api/v1/staff/login -H 'Content-Type: application/json' \
   -d '{"username":"bench","password":"bench-password-1"}' | json 'd["token"]')
 for _ in $(seq 50); do curl -sf "$sandbox_url/sandbox/health" >/dev/null && break; sleep 0.2; done
-curl -sf -X POST localhost:18280/api/v1/staff/broadcasts -H "Authorization: Bearer $token" \
+curl -sf -X POST localhost:$port/api/v1/staff/broadcasts -H "Authorization: Bearer $token" \
   -H 'Content-Type: application/json' -H 'Idempotency-Key: bench-broadcast-1' \
   -d '{"event":"notice.announcement","audience":{"kind":"all"},"payload":{"title":"春节门诊安排","content":"除夕至初三普通门诊停诊，急诊照常。","publishedAt":"2026-12-01T02:00:00.000Z"}}' \
   | json 'd["broadcast"]["id"]' >/dev/null
@@ -60,7 +61,7 @@ while :; do
   [ "$n" -ge "$target" ] && break
   sleep 0.2
 done
-python3 -c "print(f'dispatch rate: {($last_n-$first_n)/($last_t-$first_t):.0f} messages/s ({$last_n-$first_n} messages in {$last_t-$first_t:.1f} s)')"
+python3 -c "print(f'dispatch rate: {($last_n-$first_n)/max($last_t-$first_t, 0.001):.0f} messages/s ({$last_n-$first_n} messages in {$last_t-$first_t:.1f} s)')"
 
 if [ "$mode" = kill ]; then
   kill -9 "$server"; wait "$server" 2>/dev/null || true

@@ -12,7 +12,19 @@ extension ScriptActions {
         case "inbox-read":
             let path = first == "all" ? "/api/v1/me/inbox/read-all" : "/api/v1/me/inbox/\(first.urlQueryEncoded)/read"
             return Outcome(response: try await connection.api("POST", path))
+        case "consent" where options["user"] != nil:
+            // Alipay: the form ID is what the resident's acceptance (or a trade) gave; Alipay knows it too.
+            guard let form = options["form"] else { throw SimFailure("consent <templateId> user=<Alipay user> form=<form ID>") }
+            let granted = try await connection.sandbox("POST", "/sandbox/alipay/forms", .object([
+                "userId": .string(options["user"]!), "formId": .string(form), "count": .number(1),
+            ]))
+            guard granted.isSuccess else { return Outcome(response: granted) }
+            let response = try await connection.api("POST", "/api/v1/me/message-consents", .object([
+                "channel": .string("alipay"), "templateId": .string(first), "formId": .string(form),
+            ]))
+            return Outcome(response: response, value: response.json?.at("consents[templateId=\(first)].remaining")?.text)
         case "consent":
+            guard options["openid"] != nil else { throw SimFailure("consent <templateId> openid=<openid> [count=]") }
             let count = try Self.integer(options["count"] ?? "1", "count")
             // WeChat counts the acceptance on its side; the mini-program reports it to Huimin.
             let granted = try await connection.sandbox("POST", "/sandbox/wechat/subscriptions", .object([
@@ -35,6 +47,9 @@ extension ScriptActions {
             ])))
         case "wechat-messages":
             return shown(try await connection.sandbox("GET", "/sandbox/wechat/messages?openid=\(first.urlQueryEncoded)"),
+                         templateKey: "templateId", template: options["template"])
+        case "alipay-messages":
+            return shown(try await connection.sandbox("GET", "/sandbox/alipay/messages?userId=\(first.urlQueryEncoded)"),
                          templateKey: "templateId", template: options["template"])
         case "sms-messages":
             return shown(try await connection.sandbox("GET", "/sandbox/sms/messages?phone=\(first.urlQueryEncoded)"),

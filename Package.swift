@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "WeChatPay", dependencies: ["Transport", "HuiminCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Channels/WeChatPay", swiftSettings: strict),
         // WeChat template/subscribe messages, Alipay mini-program messages, SMS delivery receipts.
-        .target(name: "Messaging", dependencies: ["Transport", "HuiminCore", "Alipay"],
+        .target(name: "Messaging", dependencies: ["Transport", "HuiminCore", "Alipay", .product(name: "Crypto", package: "swift-crypto")],
                 path: "Channels/Messaging", swiftSettings: strict),
         .target(name: "Sandbox", dependencies: [
             "HuiminCore", "Transport", "CZlib", "Messaging",

@@ -25,6 +25,11 @@ struct FakeWeChatMessages: Sendable {
     let faults: FaultPlan
     let logger: Logger
     let store = FakeWeChatMessagesStore()
+    let eventPlan = FakeWeChatEvents.Plan()
+
+    var events: FakeWeChatEvents {
+        FakeWeChatEvents(settings: settings.messaging, clock: clock, plan: eventPlan, logger: logger)
+    }
 
     var messaging: MessagingSandboxSettings { settings.messaging }
 
@@ -44,6 +49,7 @@ struct FakeWeChatMessages: Sendable {
         router.post("/cgi-bin/message/template/send") { request, _ in try await send(request, subscribe: false) }
         router.post("/cgi-bin/message/subscribe/send") { request, _ in try await send(request, subscribe: true) }
         registerControl(on: router)
+        FakeWeChatEvents.registerControl(plan: eventPlan, on: router)
     }
 
     private func stableToken(_ request: Request) async throws -> Response {
@@ -91,13 +97,14 @@ struct FakeWeChatMessages: Sendable {
         guard store.follows(openID) else { return error(43004, "require subscribe") }
         let miniProgram = body["miniprogram"] as? [String: Any]
         let clientMsgID = body["client_msg_id"] as? String
-        let msgid = store.acceptTemplate(clientMsgID: clientMsgID, openID: openID, now: now) { msgid in
+        let accepted = store.acceptTemplate(clientMsgID: clientMsgID, openID: openID, now: now) { msgid in
             .init(msgid: msgid, kind: "template", openid: openID, templateId: templateID, data: data,
                   url: body["url"] as? String, page: miniProgram?["pagepath"] as? String,
                   miniProgramAppId: miniProgram?["appid"] as? String, miniProgramState: nil, clientMsgId: clientMsgID,
                   receivedAt: ISO8601.string(now))
         }
-        return SandboxHTTP.json(SendReply(msgid: msgid))
+        if accepted.new { events.delivered(msgid: accepted.msgid, openID: openID) }
+        return SandboxHTTP.json(SendReply(msgid: accepted.msgid))
     }
 
     private func subscribeSend(_ body: [String: Any], openID: String, templateID: String, data: [String: String],

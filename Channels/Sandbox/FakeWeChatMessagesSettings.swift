@@ -33,6 +33,13 @@ public struct MessagingSandboxSettings: Sendable {
     ]
     /// Where the SMS gateway pushes SmsReport delivery receipts; nil sends none.
     public var smsReceiptURL: String?
+    /// The official account's server URL, where WeChat pushes events such as TEMPLATESENDJOBFINISH
+    /// (a template message's delivery); nil sends none.
+    public var wechatEventURL: String?
+    /// The token configured with that URL; WeChat signs each push with it.
+    public var wechatEventToken = "sandbox-event-token"
+    /// How long after a template send its delivery event goes out.
+    public var wechatEventDelay: TimeInterval = 0.5
     /// How long after a send the first receipt push goes out.
     public var smsReceiptDelay: TimeInterval = 1
     /// Waits before each further push while the receiver does not acknowledge (Aliyun: 1, 5, 10 minutes).

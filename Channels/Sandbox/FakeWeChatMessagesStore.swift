@@ -130,16 +130,17 @@ final class FakeWeChatMessagesStore: Sendable {
 
     /// Records a template message, unless the same (openid, client_msg_id) went out within
     /// 10 minutes: then the first one's msgid and nothing new.
-    func acceptTemplate(clientMsgID: String?, openID: String, now: Date, _ make: (Int64) -> Message) -> Int64 {
+    /// - Returns: the msgid, and whether this send was new (a repeat within 10 minutes is not).
+    func acceptTemplate(clientMsgID: String?, openID: String, now: Date, _ make: (Int64) -> Message) -> (msgid: Int64, new: Bool) {
         state.withLock { s in
             let key = clientMsgID.map { openID + "|" + $0 }
             if let key, let (msgid, at) = s.clientMsgIDs[key], now.timeIntervalSince(at) < 600 {
-                return msgid
+                return (msgid, false)
             }
             let message = make(s.nextMsgID)
             s.record(message)
             if let key { s.clientMsgIDs[key] = (message.msgid, now) }
-            return message.msgid
+            return (message.msgid, true)
         }
     }
 

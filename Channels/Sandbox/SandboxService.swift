@@ -6,20 +6,22 @@ import ServiceLifecycle
 extension SandboxServer {
     /// The sandbox as a service of `huimin serve` / `huimin sandbox`, on loopback at
     /// `configuration.sandboxPort`, with Huimin's default message templates registered (from
-    /// `templates`, when that file exists) and SMS delivery receipts pushed to `smsReceiptURL`.
+    /// `templates`, when that file exists), SMS delivery receipts pushed to `smsReceiptURL` and WeChat's
+    /// template delivery events to `wechatEventURL`.
     /// Keys are loaded (or created) when the service starts, so a failure surfaces through the
     /// service group like any other startup error.
-    public static func application(configuration: Configuration, smsReceiptURL: String?,
+    public static func application(configuration: Configuration, smsReceiptURL: String?, wechatEventURL: String? = nil,
                                    templates: URL = SandboxSettings.defaultMessageTemplates,
                                    logger: Logger) -> any Service {
-        ConfiguredSandbox(configuration: configuration, smsReceiptURL: smsReceiptURL, templates: templates,
-                          logger: logger)
+        ConfiguredSandbox(configuration: configuration, smsReceiptURL: smsReceiptURL, wechatEventURL: wechatEventURL,
+                          templates: templates, logger: logger)
     }
 }
 
 private struct ConfiguredSandbox: Service {
     let configuration: Configuration
     let smsReceiptURL: String?
+    let wechatEventURL: String?
     let templates: URL
     let logger: Logger
 
@@ -31,6 +33,8 @@ private struct ConfiguredSandbox: Service {
             logger.warning("sandbox knows only its own templates", metadata: ["missing": "\(templates.path)"])
         }
         settings.messaging.smsReceiptURL = smsReceiptURL
+        settings.messaging.wechatEventURL = wechatEventURL
+        settings.messaging.wechatEventToken = configuration.messaging.wechatEventToken
         let server = try SandboxServer(settings: settings, logger: logger)
         try await server.makeApplication(port: configuration.sandboxPort).run()
     }

@@ -7,6 +7,8 @@ import Foundation
 /// from dispatching (another one does, or a test drives it by hand).
 public struct MessagingSettings: Sendable {
     public var dispatcherEnabled = true
+    /// The token set with the official account's server URL; WeChat signs its event pushes with it.
+    public var wechatEventToken = "sandbox-event-token"
     /// Minutes after midnight (Asia/Shanghai) when quiet hours start and end; nil: none.
     public var quietHours: (start: Int, end: Int)?
     public var rateLimit: Int
@@ -36,6 +38,7 @@ public struct MessagingSettings: Sendable {
     public init(environment env: [String: String]) {
         self.init()
         dispatcherEnabled = env["HUIMIN_DISPATCHER"] != "off"
+        wechatEventToken = env["HUIMIN_WECHAT_EVENT_TOKEN"] ?? wechatEventToken
         if let text = env["HUIMIN_QUIET_HOURS"] {
             quietHours = Self.parseQuietHours(text)
         }

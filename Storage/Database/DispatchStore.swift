@@ -206,18 +206,19 @@ public final class DispatchStore: Sendable {
             """, arguments: [outcome, code, String(message.prefix(500)), at, order.attemptID])
     }
 
-    /// Applies SMS delivery receipts (by the gateway's BizId). A receipt already applied changes
-    /// nothing. An undelivered urgent message falls back to its next channel when it has one.
-    /// Returns how many receipts matched an attempt not yet reported on.
+    /// Applies delivery receipts of one channel (SMS receipts by the gateway's BizId, WeChat's
+    /// TEMPLATESENDJOBFINISH by msgid). A receipt already applied changes nothing. An undelivered
+    /// urgent message falls back to its next channel when it has one. Returns how many receipts
+    /// matched an attempt not yet reported on.
     @discardableResult
-    public func applyReceipts(_ receipts: [DeliveryReceipt], now: Date) async throws -> Int {
+    public func applyReceipts(_ receipts: [DeliveryReceipt], channel: String, now: Date) async throws -> Int {
         try await database.pool.write { db in
             var applied = 0
             for receipt in receipts {
                 guard let attempt = try Row.fetchOne(db, sql: """
                     SELECT a.id, a.message_id, m.urgent, m.step, m.plan FROM message_attempt a JOIN message m ON m.id = a.message_id
-                    WHERE a.vendor_message_id = ? AND a.channel = 'sms' AND a.receipt_at IS NULL
-                    """, arguments: [receipt.vendorMessageID]) else { continue }
+                    WHERE a.vendor_message_id = ? AND a.channel = ? AND a.receipt_at IS NULL
+                    """, arguments: [receipt.vendorMessageID, channel]) else { continue }
                 applied += 1
                 let messageID: String = attempt["message_id"]
                 try Self.run(db, sql: """

@@ -1,3 +1,4 @@
+import Crypto
 import Database
 import Foundation
 import GRDB
@@ -194,6 +195,47 @@ import Transport
         }
     }
 
+    @Test func wechatsDeliveryEventMarksATemplateMessageDeliveredAndABlockedUrgentOneFallsBack() async throws {
+        try await Self.scenario(openid: "oDispatchEvent01", beforeDispatch: { h in
+            h.clock.set(F.at(day: "2026-11-30", "10:05"))
+        }) { h, client, resident, bookingID in
+            let message = try #require(try Self.message(h, subject: bookingID, event: "appointment.booked"))
+            #expect(Self.text(message, "channel") == "wechat_template")
+            let msgid = try #require(Self.text(message, "vendor_message_id"))
+            let token = h.services.configuration.messaging.wechatEventToken
+            let delivered = try await client.call(.post, Self.signedEventPath(token: token), json: Self.event(msgid: msgid, status: "success"))
+            #expect(delivered.status == 200)
+            #expect(String(decoding: delivered.raw, as: UTF8.self) == "success")
+            #expect(try Self.message(h, subject: bookingID, event: "appointment.booked")?["status"] == "delivered")
+
+            let forged = try await client.call(.post, Self.signedEventPath(token: "not-the-token"), json: Self.event(msgid: msgid, status: "success"))
+            #expect(forged.status == 401)
+            #expect(forged.errorCode == "wechat_signature_invalid")
+            let check = try await client.call(.get, Self.signedEventPath(token: token) + "&echostr=4242")
+            #expect(String(decoding: check.raw, as: UTF8.self) == "4242")
+
+            // 停诊 is urgent: the follower blocked the account's messages, so SMS carries it instead.
+            let terminal = try await Terminal.connect(h)
+            let code = try #require(try await h.services.database.pool.read { db in
+                try String.fetchOne(db, sql: "SELECT r.code FROM booking b JOIN resource r ON r.id = b.resource_id WHERE b.id = ?",
+                                    arguments: [bookingID])
+            })
+            _ = try await terminal.call(client, h, .post, "/integration/v1/sessions/suspend",
+                json: #"{"resourceCode":"\#(code)","day":"\#(F.day)","period":"morning","reason":"医生外出会诊"}"#)
+            try await Self.drain(h)
+            let notice = try #require(try Self.message(h, subject: bookingID, event: "appointment.suspended"))
+            #expect(Self.text(notice, "channel") == "wechat_template")
+            let blocked = try await client.call(.post, Self.signedEventPath(token: token), json: Self.event(msgid: try #require(Self.text(notice, "vendor_message_id")),
+                                                                 status: "failed:user block"))
+            #expect(blocked.status == 200)
+            try await Self.drain(h)
+            let fallen = try #require(try Self.message(h, subject: bookingID, event: "appointment.suspended"))
+            #expect(Self.text(fallen, "channel") == "sms")
+            #expect(fallen["fell_back"] == 1)
+            #expect(try await Self.sms(h, Resident.phone).contains { $0["templateCode"] as? String == "SMS_900000013" })
+        }
+    }
+
     // MARK: When and how often
 
     @Test func quietHoursHoldANoticeUntilMorning() async throws {
@@ -382,6 +424,19 @@ import Transport
 
     static func wechat(_ h: TestHarness, _ openid: String) async throws -> [[String: Any]] {
         try await h.sandboxJSON("GET", "/sandbox/wechat/messages?openid=\(openid)")["messages"] as? [[String: Any]] ?? []
+    }
+
+    static func signedEventPath(token: String) -> String {
+        let timestamp = "1764470700", nonce = "8675309"
+        let signature = Insecure.SHA1.hash(data: Array([token, timestamp, nonce].sorted().joined().utf8))
+            .map { String(format: "%02x", $0) }.joined()
+        return "/notify/v1/wechat-events?signature=\(signature)&timestamp=\(timestamp)&nonce=\(nonce)"
+    }
+
+    static func event(msgid: String, status: String) -> String {
+        "<xml><ToUserName><![CDATA[gh_sandbox00001]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName>"
+            + "<CreateTime>1764470700</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event>"
+            + "<MsgID>\(msgid)</MsgID><Status><![CDATA[\(status)]]></Status></xml>"
     }
 
     /// A sandbox control call whose answer has no body (204).

@@ -14,9 +14,11 @@ public func buildApplication(services: HuiminServices, logger: Logger) -> some A
         logger: logger)
     app.addServices(BackgroundWork(name: "job-runner") { await services.jobRunner.run() },
                     BackgroundWork(name: "card-usage-log") { await services.usageLog.run() },
-                    BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() },
-                    BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() },
                     BackgroundWork(name: "broadcast-expander") { await services.messaging.broadcastExpander.run() })
+    if services.configuration.sweepersEnabled {
+        app.addServices(BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() },
+                        BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() })
+    }
     if services.configuration.messaging.dispatcherEnabled {
         app.addServices(BackgroundWork(name: "message-dispatcher") { await services.dispatcher.run() })
     }

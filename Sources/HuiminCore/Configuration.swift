@@ -22,6 +22,8 @@ public struct Configuration: Sendable {
     public var logFormat: String
     public var channels: ChannelSettings
     public var messaging: MessagingSettings
+    /// Run the appointment and payment sweepers in this process (`HUIMIN_SWEEPERS=off`: another one does).
+    public var sweepersEnabled: Bool
 
     public struct ChannelSettings: Sendable {
         public var wechatBaseURL: String
@@ -94,6 +96,7 @@ public struct Configuration: Sendable {
         logLevel = env["HUIMIN_LOG_LEVEL"] ?? "info"
         logFormat = env["HUIMIN_LOG_FORMAT"] ?? "text"
         messaging = MessagingSettings(environment: env)
+        sweepersEnabled = env["HUIMIN_SWEEPERS"] != "off"
         let sandbox = "http://127.0.0.1:\(sandboxPort)"
         channels = ChannelSettings(
             wechatBaseURL: env["HUIMIN_WECHAT_BASE_URL"] ?? (sandboxEnabled ? sandbox : "https://api.weixin.qq.com"),

@@ -36,11 +36,15 @@ public struct WeChatEvent: Sendable, Equatable {
         return WeChatEvent(event: event, fields: fields)
     }
 
-    /// Whether `signature` is WeChat's over the token, timestamp and nonce (sorted, joined, SHA-1).
-    public static func signatureValid(_ signature: String, token: String, timestamp: String, nonce: String) -> Bool {
-        let expected = Insecure.SHA1.hash(data: Array([token, timestamp, nonce].sorted().joined().utf8))
+    /// WeChat's server-URL signature: SHA-1 over the token, timestamp and nonce, sorted and joined,
+    /// in lower-case hex.
+    public static func signature(token: String, timestamp: String, nonce: String) -> String {
+        Insecure.SHA1.hash(data: Array([token, timestamp, nonce].sorted().joined().utf8))
             .map { String(format: "%02x", $0) }.joined()
-        return !signature.isEmpty && signature.lowercased() == expected
+    }
+
+    public static func signatureValid(_ signature: String, token: String, timestamp: String, nonce: String) -> Bool {
+        !signature.isEmpty && signature.lowercased() == Self.signature(token: token, timestamp: timestamp, nonce: nonce)
     }
 
     static let malformed = AppError.invalid("wechat_event_malformed", "The WeChat event could not be read.")

@@ -1,8 +1,8 @@
-import Crypto
 import Foundation
 import HuiminCore
 import Hummingbird
 import Logging
+import Messaging
 import Synchronization
 import Transport
 
@@ -58,7 +58,7 @@ struct FakeWeChatEvents: Sendable {
             try? await Task.sleep(for: .seconds(delay))
             for attempt in 1...3 {
                 let timestamp = String(created), nonce = SandboxHTTP.randomString(10, alphabet: SandboxHTTP.digits)
-                let signed = url + (url.contains("?") ? "&" : "?") + "signature=\(Self.signature(token: token, timestamp: timestamp, nonce: nonce))"
+                let signed = url + (url.contains("?") ? "&" : "?") + "signature=\(WeChatEvent.signature(token: token, timestamp: timestamp, nonce: nonce))"
                     + "&timestamp=\(timestamp)&nonce=\(nonce)"
                 let response = try? await Self.transport.send(OutboundRequest(
                     method: "POST", url: signed, headers: [("Content-Type", "text/xml")], body: Array(body.utf8)))
@@ -70,12 +70,6 @@ struct FakeWeChatEvents: Sendable {
                 try? await Task.sleep(for: .seconds(Double(attempt)))
             }
         }
-    }
-
-    /// SHA-1 over the sorted token, timestamp and nonce, lower-case hex: WeChat's server-URL signature.
-    static func signature(token: String, timestamp: String, nonce: String) -> String {
-        Insecure.SHA1.hash(data: Array([token, timestamp, nonce].sorted().joined().utf8))
-            .map { String(format: "%02x", $0) }.joined()
     }
 
     static func registerControl(plan: Plan, on router: Router<BasicRequestContext>) {

@@ -7,16 +7,8 @@ import HuiminCore
 /// narrows and orders these; an urgent event (停诊, 替诊) still tries every channel the account
 /// can use, the preferred ones first, because it must reach them.
 public enum ChannelPlan {
-    public static func channels(for accountChannel: String?) -> [MessageChannel] {
-        switch accountChannel {
-        case "wechat": [.wechatSubscribe, .wechatTemplate, .sms]
-        case "alipay": [.alipay, .sms]
-        default: [.sms]
-        }
-    }
-
     public static func make(accountChannel: String?, preference: [String]?, urgent: Bool) -> [String] {
-        let usable = channels(for: accountChannel).map(\.rawValue)
+        let usable = PushChannels.defaultOrder(accountChannel: accountChannel ?? "").map(\.rawValue)
         guard let preference else { return usable }
         let preferred = preference.filter(usable.contains)
         return urgent ? preferred + usable.filter { !preferred.contains($0) } : preferred

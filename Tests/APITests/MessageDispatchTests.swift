@@ -1,9 +1,9 @@
-import Crypto
 import Database
 import Foundation
 import GRDB
 import HuiminCore
 import Hummingbird
+import Messaging
 import HummingbirdTesting
 import Notices
 import Testing
@@ -428,8 +428,7 @@ import Transport
 
     static func signedEventPath(token: String) -> String {
         let timestamp = "1764470700", nonce = "8675309"
-        let signature = Insecure.SHA1.hash(data: Array([token, timestamp, nonce].sorted().joined().utf8))
-            .map { String(format: "%02x", $0) }.joined()
+        let signature = WeChatEvent.signature(token: token, timestamp: timestamp, nonce: nonce)
         return "/notify/v1/wechat-events?signature=\(signature)&timestamp=\(timestamp)&nonce=\(nonce)"
     }
 

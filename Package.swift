@@ -39,6 +39,10 @@ let package = Package(
         ], path: "Sources/HuiminCore", swiftSettings: strict),
         .target(name: "QRCode", dependencies: ["CQRencode", "CZlib"],
                 path: "Sources/QRCode", swiftSettings: strict),
+        // DICOM parsing, pixel decoding and rendering: pure code over bytes (no database, no network,
+        // no HuiminCore), so it builds and tests on its own in seconds.
+        .target(name: "Imaging", dependencies: ["CZlib", "CTurboJPEG"],
+                path: "Sources/Imaging", swiftSettings: strict),
 
         // Channels: outbound adapters over one libcurl transport, and the sandbox that answers them.
         .target(name: "Transport", dependencies: ["CCurl", "HuiminCore"],
@@ -129,6 +133,8 @@ let package = Package(
                     path: "Tests/NoticesTests", swiftSettings: strict),
         .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "HuiminCore"],
                     path: "Tests/ReconciliationTests", swiftSettings: strict),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"],
+                    path: "Tests/ImagingTests", swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"],
                     path: "Tests/QRCodeTests", swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: [

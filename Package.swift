@@ -31,6 +31,10 @@ let package = Package(
                        providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCharLS", path: "Sources/CCharLS", pkgConfig: "charls",
+                       providers: [.apt(["libcharls-dev"])]),
+        .systemLibrary(name: "COpenJPEG", path: "Sources/COpenJPEG", pkgConfig: "libopenjp2",
+                       providers: [.apt(["libopenjp2-7-dev"])]),
 
         .target(name: "HuiminCore", dependencies: [
             "CCrypto",
@@ -41,7 +45,7 @@ let package = Package(
                 path: "Sources/QRCode", swiftSettings: strict),
         // DICOM parsing, pixel decoding and rendering: pure code over bytes (no database, no network,
         // no HuiminCore), so it builds and tests on its own in seconds.
-        .target(name: "Imaging", dependencies: ["CZlib", "CTurboJPEG"],
+        .target(name: "Imaging", dependencies: ["CZlib", "CTurboJPEG", "CCharLS", "COpenJPEG"],
                 path: "Sources/Imaging", swiftSettings: strict),
 
         // Channels: outbound adapters over one libcurl transport, and the sandbox that answers them.

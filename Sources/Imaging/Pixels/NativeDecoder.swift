@@ -1,0 +1,54 @@
+/// Uncompressed pixel data (PS3.5 8.1): 1, 8, 16 or 32-bit cells in either byte order.
+enum NativeDecoder {
+    static func decode(_ frame: [UInt8], _ image: ImageDescription, bigEndian: Bool) throws(RenderError) -> DecodedFrame {
+        let chroma422 = image.photometric == .ybrFull422
+        let count = image.pixelCount * (chroma422 ? 2 : image.samplesPerPixel)
+        guard (count * image.bitsAllocated + 7) / 8 <= frame.count else {
+            throw .invalid("frame holds \(frame.count) bytes, needs \(count * image.bitsAllocated / 8)")
+        }
+        var samples = [Int32](repeating: 0, count: count)
+        frame.withUnsafeBufferPointer { bytes in
+            samples.withUnsafeMutableBufferPointer { out in
+                switch image.bitsAllocated {
+                case 1:
+                    for index in 0..<count { out[index] = Int32(bytes[index >> 3] >> (index & 7) & 1) }
+                case 8:
+                    for index in 0..<count { out[index] = Int32(bytes[index]) }
+                case 16:
+                    let (high, low) = bigEndian ? (0, 1) : (1, 0)
+                    for index in 0..<count {
+                        out[index] = Int32(UInt16(bytes[2 * index + high]) << 8 | UInt16(bytes[2 * index + low]))
+                    }
+                default:
+                    for index in 0..<count {
+                        var word: UInt32 = 0
+                        for byte in 0..<4 { word = word << 8 | UInt32(bytes[4 * index + (bigEndian ? byte : 3 - byte)]) }
+                        // Unsigned 32-bit values past Int32.max are beyond any display window; clamp them.
+                        out[index] = image.isSigned ? Int32(bitPattern: word) : Int32(clamping: word)
+                    }
+                }
+            }
+        }
+        if image.bitsAllocated < 32 { normalizeStoredValues(&samples, bitsStored: image.bitsStored, signed: image.isSigned) }
+        if chroma422 { samples = expandChroma422(samples, pixelCount: image.pixelCount) }
+        if image.isPlanar { samples = interleave(samples, samplesPerPixel: image.samplesPerPixel, pixelCount: image.pixelCount) }
+        return DecodedFrame(columns: image.columns, rows: image.rows, samplesPerPixel: image.samplesPerPixel,
+                            photometric: chroma422 ? .ybrFull : image.photometric, samples: samples)
+    }
+
+    /// Y1 Y2 Cb Cr per pixel pair becomes Y Cb Cr per pixel (both pixels share the chroma).
+    private static func expandChroma422(_ packed: [Int32], pixelCount: Int) -> [Int32] {
+        var full = [Int32](repeating: 0, count: pixelCount * 3)
+        for pair in 0..<pixelCount / 2 {
+            let source = pair * 4, target = pair * 6
+            let cb = packed[source + 2], cr = packed[source + 3]
+            full[target] = packed[source]
+            full[target + 1] = cb
+            full[target + 2] = cr
+            full[target + 3] = packed[source + 1]
+            full[target + 4] = cb
+            full[target + 5] = cr
+        }
+        return full
+    }
+}

@@ -1,6 +1,6 @@
 /// One attribute as read from a file.
-public struct DataElement: Sendable {
-    public enum Value: Sendable {
+public struct DataElement: Sendable, Equatable {
+    public enum Value: Sendable, Equatable {
         /// The value's bytes as they were in the file (byte order of the data set).
         case bytes([UInt8])
         /// A sequence (SQ): one data set per item.
@@ -21,7 +21,7 @@ public struct DataElement: Sendable {
 }
 
 /// Pixel data as the file holds it: native (uncompressed) bytes, or encapsulated fragments.
-public enum PixelDataValue: Sendable {
+public enum PixelDataValue: Sendable, Equatable {
     case native([UInt8])
     case encapsulated(offsetTable: [UInt32], fragments: [[UInt8]])
 }

@@ -1,6 +1,6 @@
 /// A parsed data set: its elements by tag, with what is needed to read their values
 /// (byte order, character set). Accessors decode values on demand.
-public struct DataSet: Sendable {
+public struct DataSet: Sendable, Equatable {
     public private(set) var elements: [Tag: DataElement]
     /// Explicit VR Big Endian data sets store binary values most significant byte first.
     public let bigEndian: Bool

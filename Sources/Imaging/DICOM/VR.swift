@@ -27,3 +27,31 @@ public enum VR: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension VR {
+    /// The VR spelled by two bytes of an explicit VR header, without building a String per element.
+    init?(_ first: UInt8, _ second: UInt8) {
+        guard (0x41...0x5A).contains(first), (0x41...0x5A).contains(second) else { return nil }
+        guard let vr = VR.byCode[Int(first - 0x41) * 26 + Int(second - 0x41)] else { return nil }
+        self = vr
+    }
+
+    private static let byCode: [VR?] = {
+        var table = [VR?](repeating: nil, count: 26 * 26)
+        for vr in VR.allCases {
+            let code = Array(vr.rawValue.utf8)
+            table[Int(code[0] - 0x41) * 26 + Int(code[1] - 0x41)] = vr
+        }
+        return table
+    }()
+
+    /// The size of one binary number: what byte order applies to. 1 for text and byte streams.
+    var wordSize: Int {
+        switch self {
+        case .US, .SS, .OW, .AT: 2
+        case .UL, .SL, .FL, .OF, .OL: 4
+        case .FD, .OD, .SV, .UV, .OV: 8
+        default: 1
+        }
+    }
+}

@@ -68,7 +68,16 @@ struct ElementParser {
             if tag == .specificCharacterSet { characterSet = Self.characterSet(of: element, inherited: inherited) }
             if isTopLevelPixelData { pixelDataRange = valueStart..<position }
         }
+        if !encoding.explicitVR { Self.settleSignedness(&elements, bigEndian: encoding.bigEndian) }
         return DataSet(elements: elements, bigEndian: encoding.bigEndian, characterSet: characterSet)
+    }
+
+    private static func settleSignedness(_ elements: inout [Tag: DataElement], bigEndian: Bool) {
+        guard case .bytes(let representation)? = elements[.pixelRepresentation]?.value, representation.count == 2,
+              representation[bigEndian ? 1 : 0] == 1 else { return }
+        for tag in DataDictionary.signedWithPixelData {
+            if let element = elements[tag], element.vr == .US { elements[tag] = DataElement(tag: tag, vr: .SS, value: element.value) }
+        }
     }
 
     /// A nested data set uses its own Specific Character Set when it has one, else its parent's (PS3.5 §7.5.3).

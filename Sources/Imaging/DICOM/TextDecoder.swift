@@ -16,8 +16,8 @@ enum TextDecoder {
     /// GBK and GB2312 text too).
     private static func decodeUnlabelled(_ bytes: [UInt8]) -> String {
         if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        if let utf8 = String(validating: bytes, as: UTF8.self) { return utf8 }
-        return Iconv.decode(bytes[...], from: "GB18030")
+        let invalidUTF8 = transcode(bytes.makeIterator(), from: UTF8.self, to: UTF32.self, stoppingOnError: true) { _ in }
+        return invalidUTF8 ? Iconv.decode(bytes[...], from: "GB18030") : String(decoding: bytes, as: UTF8.self)
     }
 
     static func latin1(_ bytes: some Collection<UInt8>) -> String {

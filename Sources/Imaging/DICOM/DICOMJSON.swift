@@ -60,13 +60,23 @@ extension DataSet {
     }
 
     /// A `Value` array; an empty value is null, and no values at all leave `Value` out (F.2.5).
-    private func appendValues<T>(_ values: [T], to json: inout JSONOutput, _ append: (inout JSONOutput, T) -> Void) {
-        let empty = values.allSatisfy { ($0 as? String)?.isEmpty == true }
-        guard !values.isEmpty, !empty else { return }
+    private func appendValues(_ values: [String], to json: inout JSONOutput, _ append: (inout JSONOutput, String) -> Void) {
+        guard values.contains(where: { !$0.isEmpty }) else { return }
         json.raw(",\"Value\":[")
         for (index, value) in values.enumerated() {
             if index > 0 { json.raw(",") }
-            if let text = value as? String, text.isEmpty { json.raw("null") } else { append(&json, value) }
+            if value.isEmpty { json.raw("null") } else { append(&json, value) }
+        }
+        json.raw("]")
+    }
+
+    /// A `Value` array of binary numbers or tags, which cannot be empty one by one.
+    private func appendValues<Value>(_ values: [Value], to json: inout JSONOutput, _ append: (inout JSONOutput, Value) -> Void) {
+        guard !values.isEmpty else { return }
+        json.raw(",\"Value\":[")
+        for (index, value) in values.enumerated() {
+            if index > 0 { json.raw(",") }
+            append(&json, value)
         }
         json.raw("]")
     }

@@ -79,7 +79,12 @@ let package = Package(
             "HuiminCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Storage/Database", swiftSettings: strict),
-        .target(name: "Workers", dependencies: ["Database", "HuiminCore", "SMS", "Residents", "Notices", "Messaging",
+        // Content-addressed blobs (DICOM and ECG files, renderings): filesystem today, S3 next.
+        .target(name: "ObjectStore", dependencies: [
+            "HuiminCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Storage/ObjectStore", swiftSettings: strict),
+        .target(name: "Workers", dependencies: ["Database", "HuiminCore", "SMS", "Residents", "Notices", "Messaging", "ImageArchive",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Workers", swiftSettings: strict),
 
@@ -99,11 +104,17 @@ let package = Package(
             "HuiminCore", "Database", "Appointments", "WeChatPay", "Alipay", "UnionPay", "Insurance", "HIS", "Reconciliation",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Payments", swiftSettings: strict),
+        // The imaging archive: ingest into the object store, the DICOM index, DICOMweb queries and retrieval.
+        .target(name: "ImageArchive", dependencies: [
+            // Reconciliation for its zip reader (bill archives and study uploads share it).
+            "HuiminCore", "Database", "Imaging", "ObjectStore", "Reconciliation",
+        ], path: "Sources/ImageArchive", swiftSettings: strict),
         // Event -> template -> channel plan (ARCHITECTURE.md's "Messaging"; that name is the channel target).
         .target(name: "Notices", dependencies: ["HuiminCore", "Database", "Messaging", .product(name: "Logging", package: "swift-log")],
                 path: "Sources/Notices", swiftSettings: strict),
         .target(name: "API", dependencies: [
             "HuiminCore", "Database", "Notices", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport", "Messaging",
+            "ImageArchive", "Imaging",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -111,6 +122,7 @@ let package = Package(
 
         .executableTarget(name: "huimin", dependencies: [
             "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents", "Appointments", "Payments", "Reconciliation", "Notices",
+            "ImageArchive", "Imaging", "ObjectStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -139,11 +151,14 @@ let package = Package(
                     path: "Tests/ReconciliationTests", swiftSettings: strict),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"],
                     path: "Tests/ImagingTests", swiftSettings: strict),
+        .testTarget(name: "ArchiveTests", dependencies: ["ImageArchive", "Imaging", "ObjectStore", "Database", "HuiminCore", "TestSupport",
+                                                      .product(name: "GRDB", package: "GRDB.swift")],
+                    path: "Tests/ArchiveTests", swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"],
                     path: "Tests/QRCodeTests", swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: [
             "API", "Sandbox", "Residents", "Appointments", "Payments", "WeChatPay", "Insurance", "Database", "HuiminCore", "Workers", "Transport",
-            "Notices", "Messaging", "TestSupport",
+            "Notices", "Messaging", "TestSupport", "ImageArchive", "Imaging", "ObjectStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

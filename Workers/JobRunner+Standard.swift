@@ -1,14 +1,17 @@
 import Database
 import HuiminCore
+import ImageArchive
 import Logging
 import SMS
 
 extension JobRunner {
     /// The runner `huimin serve` and `huimin worker` use, with every job kind the platform queues.
     public static func standard(database: AppDatabase, crypto: any CryptoProfile, sms: SMSGateway,
-                                verificationTemplate: String, clock: any HuiminClock, logger: Logger) -> JobRunner {
+                                verificationTemplate: String, renditions: InstanceRenditions, clock: any HuiminClock,
+                                logger: Logger) -> JobRunner {
         var handlers = JobHandlerRegistry()
         handlers.register(SMSVerificationHandler(gateway: sms, templateCode: verificationTemplate, clock: clock))
+        handlers.register(RenderHandler(renditions: renditions))
         return JobRunner(store: JobStore(database: database), crypto: crypto, handlers: handlers, clock: clock,
                          logger: logger)
     }

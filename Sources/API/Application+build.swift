@@ -12,8 +12,10 @@ public func buildApplication(services: HuiminServices, logger: Logger) -> some A
         configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port),
                              serverName: "huimin"),
         logger: logger)
-    app.addServices(BackgroundWork(name: "job-runner") { await services.jobRunner.run() },
-                    BackgroundWork(name: "card-usage-log") { await services.usageLog.run() },
+    app.addServices(services.jobRunners.enumerated().map { position, runner in
+        BackgroundWork(name: "job-runner-\(position + 1)") { await runner.run() }
+    })
+    app.addServices(BackgroundWork(name: "card-usage-log") { await services.usageLog.run() },
                     BackgroundWork(name: "broadcast-expander") { await services.messaging.broadcastExpander.run() })
     if services.configuration.sweepersEnabled {
         app.addServices(BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() },
@@ -58,6 +60,7 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     MessageSettingsRoutes(services: services).register(on: api)
     MessageStaffRoutes(services: services).register(on: api.group("staff"))
     BroadcastRoutes(services: services).register(on: api.group("staff"))
+    DicomWebRoutes(services: services).register(on: router.group(""))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     MessageNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router

@@ -3,6 +3,7 @@ import Appointments
 import Database
 import Foundation
 import HIS
+import ImageArchive
 import HuiminCore
 import Logging
 import Messaging
@@ -33,7 +34,8 @@ public struct HuiminServices: Sendable {
     public let staff: StaffService
     public let hospitals: HospitalAccess
     public let usageLog: CardUsageLog
-    public let jobRunner: JobRunner
+    /// Several runners share the queue so thumbnails render on every core.
+    public let jobRunners: [JobRunner]
     public let bookingStore: BookingStore
     public let outbox: OutboxStore
     public let policyStore: PolicyStore
@@ -55,6 +57,7 @@ public struct HuiminServices: Sendable {
     public let dispatchStore: DispatchStore
     public let dispatcher: MessageDispatcher
     public let messaging: MessagingServices
+    public let imaging: ImagingServices
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -134,7 +137,15 @@ public struct HuiminServices: Sendable {
         dispatcher = MessageDispatcher(store: dispatchStore, templates: TemplateStore(database: database), senders: senders,
                                        crypto: crypto, settings: configuration.messaging, clock: clock, logger: logger)
         messaging = MessagingServices(database: database, crypto: crypto, clock: clock, logger: logger)
-        jobRunner = JobRunner.standard(database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
-                                       verificationTemplate: channels.smsVerificationTemplate, clock: clock, logger: logger)
+        imaging = try ImagingServices(objectsDirectory: configuration.objectsDirectory, database: database, crypto: crypto,
+                                      clock: clock)
+        var runners: [JobRunner] = []
+        for _ in 0..<configuration.jobRunners {
+            runners.append(JobRunner.standard(
+                database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
+                verificationTemplate: channels.smsVerificationTemplate, renditions: imaging.renditions, clock: clock,
+                logger: logger))
+        }
+        jobRunners = runners
     }
 }

@@ -24,6 +24,9 @@ public struct Configuration: Sendable {
     public var messaging: MessagingSettings
     /// Run the appointment and payment sweepers in this process (`HUIMIN_SWEEPERS=off`: another one does).
     public var sweepersEnabled: Bool
+    /// Job runners sharing the queue in one process (thumbnails render on each); default: the cores.
+    public var jobRunners: Int
+    public var objectsDirectoryOverride: URL?
 
     public struct ChannelSettings: Sendable {
         public var wechatBaseURL: String
@@ -97,6 +100,8 @@ public struct Configuration: Sendable {
         logFormat = env["HUIMIN_LOG_FORMAT"] ?? "text"
         messaging = MessagingSettings(environment: env)
         sweepersEnabled = env["HUIMIN_SWEEPERS"] != "off"
+        objectsDirectoryOverride = env["HUIMIN_OBJECTS"].map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
+        jobRunners = min(max(Int(env["HUIMIN_JOB_RUNNERS"] ?? "") ?? ProcessInfo.processInfo.activeProcessorCount, 1), 32)
         let sandbox = "http://127.0.0.1:\(sandboxPort)"
         channels = ChannelSettings(
             wechatBaseURL: env["HUIMIN_WECHAT_BASE_URL"] ?? (sandboxEnabled ? sandbox : "https://api.weixin.qq.com"),
@@ -147,5 +152,9 @@ public struct Configuration: Sendable {
 
     public var databasePath: String { dataDirectory.appendingPathComponent("huimin.sqlite").path }
     public var keysDirectory: URL { dataDirectory.appendingPathComponent("keys", isDirectory: true) }
+    /// The object store's root (DICOM and ECG files, renderings), `HUIMIN_OBJECTS` or `data/objects`.
+    public var objectsDirectory: URL {
+        objectsDirectoryOverride ?? dataDirectory.appendingPathComponent("objects", isDirectory: true)
+    }
     public var sandboxDirectory: URL { dataDirectory.appendingPathComponent("sandbox", isDirectory: true) }
 }

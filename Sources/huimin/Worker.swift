@@ -20,10 +20,12 @@ struct Worker: AsyncParsableCommand {
     }
 
     private func background(_ services: HuiminServices) -> [any Service] {
-        var work: [any Service] = [BackgroundWork(name: "job-runner") { await services.jobRunner.run() },
-                                   BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() },
-                                   BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() },
-                                   BackgroundWork(name: "broadcast-expander") { await services.messaging.broadcastExpander.run() }]
+        var work: [any Service] = services.jobRunners.enumerated().map { position, runner in
+            BackgroundWork(name: "job-runner-\(position + 1)") { await runner.run() }
+        }
+        work += [BackgroundWork(name: "appointment-sweeper") { await services.appointmentSweeper.run() },
+                 BackgroundWork(name: "payment-sweeper") { await services.paymentSweeper.run() },
+                 BackgroundWork(name: "broadcast-expander") { await services.messaging.broadcastExpander.run() }]
         if services.configuration.messaging.dispatcherEnabled {
             work.append(BackgroundWork(name: "message-dispatcher") { await services.dispatcher.run() })
         }

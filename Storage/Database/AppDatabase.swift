@@ -41,6 +41,7 @@ public final class AppDatabase: Sendable {
         ReconciliationMigrations.register(in: &m)
         BillingMigrations.register(in: &m)
         MessagingMigrations.register(in: &m)
+        ImagingMigrations.register(in: &m)
         return m
     }
 

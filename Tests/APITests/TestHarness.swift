@@ -81,7 +81,7 @@ struct TestHarness: Sendable {
     func smsCode(for phone: String) async throws -> String? {
         let seen = readMessages.withLock { $0[phone] ?? 0 }
         for _ in 0..<100 {
-            while await services.jobRunner.runOnce() {}
+            while await services.jobRunners[0].runOnce() {}
             let messages = try await sandboxJSON("GET", "/sandbox/sms/messages?phone=\(phone)")["messages"] as? [[String: Any]] ?? []
             if messages.count > seen, let code = (messages.first?["params"] as? [String: String])?["code"] {
                 readMessages.withLock { $0[phone] = messages.count }

@@ -1,0 +1,86 @@
+import Database
+import Foundation
+import HuiminCore
+import Imaging
+import ObjectStore
+
+/// Takes DICOM files in: the bytes go to the object store as they arrive (hashed on the way),
+/// then the header is parsed from the stored blob and indexed in one transaction with its render job.
+public struct DicomIngest: Sendable {
+    let objects: any ObjectStore
+    let index: ImagingStore
+    let crypto: any CryptoProfile
+    let clock: any HuiminClock
+
+    /// Headers sit at the start of a file; this much is read first, and the whole file only when a
+    /// header runs longer (large private blocks, embedded icons).
+    static let headerProbe = 256 * 1024
+    /// A header longer than this is not a header a PACS sends.
+    static let headerLimit = 64 * 1024 * 1024
+
+    public init(objects: any ObjectStore, index: ImagingStore, crypto: any CryptoProfile, clock: any HuiminClock) {
+        self.objects = objects
+        self.index = index
+        self.crypto = crypto
+        self.clock = clock
+    }
+
+    public struct Received: Sendable, Codable, Equatable {
+        public var studyUID: String
+        public var seriesUID: String
+        public var sopInstanceUID: String
+        public var sopClassUID: String
+        public var receipt: InstanceReceipt
+        public var version: Int
+        public var sha256: String
+    }
+
+    /// Stores and indexes one file whose bytes `write` streams into the writer it is given.
+    public func receive(hospitalCode: String, actor: AuditActor,
+                        write: (any BlobWriter) async throws -> Void) async throws -> Received {
+        let writer = try objects.makeWriter()
+        let blob: StoredBlob
+        do {
+            try await write(writer)
+            blob = try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        guard blob.size > 0 else { throw ArchiveErrors.emptyUpload }
+        let file = try readHeader(blob)
+        let indexed = try InstanceIndexer(crypto: crypto).index(
+            file, hospitalCode: hospitalCode, blob: StoredBlobInfo(sha256: blob.key.hex, size: blob.size), today: clock.now())
+        let crypto = self.crypto
+        let outcome = try await index.record(indexed, renderJob: { version in
+            guard indexed.hasPixels else { return nil }
+            let job = RenderJob(sopInstanceUID: indexed.sopInstanceUID, version: version)
+            return QueuedJob(kind: RenderJob.kind, sealedPayload: Data(try crypto.seal(Array(try JSONEncoder().encode(job)))),
+                             maxAttempts: 3, idempotencyKey: "\(RenderJob.kind):\(indexed.sopInstanceUID)#\(version)")
+        }, actor: actor, now: clock.now())
+        return Received(studyUID: indexed.study.studyUID, seriesUID: indexed.series.seriesUID,
+                        sopInstanceUID: indexed.sopInstanceUID, sopClassUID: indexed.sopClassUID,
+                        receipt: outcome.receipt, version: outcome.version, sha256: blob.key.hex)
+    }
+
+    public func receive(bytes: [UInt8], hospitalCode: String, actor: AuditActor) async throws -> Received {
+        try await receive(hospitalCode: hospitalCode, actor: actor) { writer in try writer.append(bytes) }
+    }
+
+    private func readHeader(_ blob: StoredBlob) throws -> DICOMFile {
+        var length = Int(min(blob.size, Int64(Self.headerProbe)))
+        while true {
+            let bytes = try objects.read(blob.key, offset: 0, length: length)
+            do {
+                return try DICOMFile.read(bytes, stopBeforePixelData: true)
+            } catch {
+                // Maybe cut short by the probe rather than by the file: read more and try again.
+                if Int64(length) < blob.size, length < Self.headerLimit {
+                    length = Int(min(blob.size, Int64(min(length * 8, Self.headerLimit))))
+                    continue
+                }
+                throw ArchiveErrors.unreadable(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Database
+import Foundation
+import HuiminCore
+import Imaging
+import ObjectStore
+
+/// The thumbnail (256 px) and preview (1024 px) of an instance, rendered once on arrival from the
+/// middle frame and kept in the object store. A file whose pixels cannot be decoded gets a
+/// placeholder and the reason, never a failed ingest.
+public struct InstanceRenditions: Sendable {
+    let objects: any ObjectStore
+    let index: ImagingStore
+    let clock: any HuiminClock
+
+    public init(objects: any ObjectStore, index: ImagingStore, clock: any HuiminClock) {
+        self.objects = objects
+        self.index = index
+        self.clock = clock
+    }
+
+    public func render(_ job: RenderJob) async throws {
+        guard let row = try await index.instance(job.sopInstanceUID), row.version == job.version else {
+            // A newer version arrived: its own job renders it.
+            return
+        }
+        let bytes = try objects.read(try BlobKey(row.blobSha256))
+        let outcome = Self.renditions(of: bytes)
+        let thumbnail = try objects.put(outcome.thumbnail)
+        let preview = try outcome.preview.map { try objects.put($0) }
+        try await index.finishRender(
+            sopInstanceUID: row.sopInstanceUid, version: row.version,
+            thumbnail: .init(sha256: thumbnail.key.hex, size: thumbnail.size),
+            preview: preview.map { .init(sha256: $0.key.hex, size: $0.size) }, reason: outcome.reason, now: clock.now())
+    }
+
+    /// Decodes the middle frame once and encodes both sizes from it.
+    static func renditions(of bytes: [UInt8]) -> (thumbnail: [UInt8], preview: [UInt8]?, reason: String?) {
+        do {
+            let file = try DICOMFile.read(bytes)
+            let frames = max(1, file.dataSet.int(.numberOfFrames) ?? 1)
+            let raster = try Renderer.raster(file.dataSet, transferSyntaxUID: file.transferSyntax.uid, frame: frames / 2)
+            func encoded(_ box: Int) throws -> [UInt8] {
+                let fitted = raster.fittedSize(box: box, upscale: false)
+                return try JPEGEncoder.encode(raster.resized(width: fitted.width, height: fitted.height))
+            }
+            return (try encoded(Renderer.thumbnailSize), try encoded(Renderer.previewSize), nil)
+        } catch {
+            let reason = (error as? RenderError)?.description ?? (error as? DICOMError).map { "\($0.code): \($0.message)" }
+                ?? "\(error)"
+            let placeholder = (try? JPEGEncoder.encode(Placeholder.raster(size: Renderer.thumbnailSize))) ?? []
+            return (placeholder, nil, reason)
+        }
+    }
+}

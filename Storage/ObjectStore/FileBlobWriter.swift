@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+import HuiminCore
+
+/// One streamed write into a `FileObjectStore`: a temporary file plus a running SHA-256.
+final class FileBlobWriter: BlobWriter {
+    private let store: FileObjectStore
+    private let temporaryPath: String
+    private var fd: Int32
+    private var hasher = SHA256()
+    private var size: Int64 = 0
+
+    init(store: FileObjectStore) throws {
+        self.store = store
+        temporaryPath = store.temporaryDirectory.path + "/" + Hex.encode(randomBytes(12))
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw ObjectStoreErrors.io("start a write") }
+    }
+
+    deinit { abandon() }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        guard fd >= 0 else { throw ObjectStoreErrors.io("write to a finished blob") }
+        hasher.update(bufferPointer: bytes)
+        var written = 0
+        while written < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw ObjectStoreErrors.io("write a blob") }
+            written += n
+        }
+        size += Int64(bytes.count)
+    }
+
+    func finish() throws -> StoredBlob {
+        guard fd >= 0 else { throw ObjectStoreErrors.io("finish a finished blob") }
+        defer { abandon() }
+        let key = try BlobKey(Hex.encode(Array(hasher.finalize())))
+        if let existing = try store.size(key), existing == size {
+            // The same bytes are already stored: nothing to keep. Touching the file tells the
+            // sweep it is wanted again, so it is not removed before this write's reference commits.
+            utimes(store.path(key), nil)
+            return StoredBlob(key: key, size: size, isNew: false)
+        }
+        guard fsync(fd) == 0 else { throw ObjectStoreErrors.io("flush a blob") }
+        let destination = store.path(key)
+        let directory = (destination as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard rename(temporaryPath, destination) == 0 else { throw ObjectStoreErrors.io("move a blob into place") }
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+        return StoredBlob(key: key, size: size, isNew: true)
+    }
+
+    func abandon() {
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
+        unlink(temporaryPath)
+    }
+}

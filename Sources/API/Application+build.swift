@@ -61,6 +61,7 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     MessageStaffRoutes(services: services).register(on: api.group("staff"))
     BroadcastRoutes(services: services).register(on: api.group("staff"))
     DicomWebRoutes(services: services).register(on: router.group(""))
+    ImagingUploadRoutes(services: services).register(on: api.group("staff"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     MessageNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router

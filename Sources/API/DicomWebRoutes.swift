@@ -138,10 +138,8 @@ struct DicomWebRoutes {
     // MARK: - STOW-RS
 
     private func stow(_ request: Request, studyUID: String?) async throws -> Response {
-        let staff = try await writer(request)
-        guard let hospital = request.headers[.huiminHospital], try await services.imaging.index.hospitalExists(code: hospital) else {
-            throw AppError.invalid("hospital_required", "Name the sending hospital's code in X-Huimin-Hospital.")
-        }
+        let staff = try await reader(request)
+        let hospital = try await Self.sendingHospital(services, request)
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("multipart/related"), let boundary = MultipartRelated.boundary(contentType: contentType) else {
             throw AppError("media_type_unsupported", status: 415,
@@ -290,6 +288,10 @@ struct DicomWebRoutes {
     // MARK: - Helpers
 
     private func reader(_ request: Request) async throws -> StaffService.Staff {
+        try await Self.imagingStaff(services, request)
+    }
+
+    static func imagingStaff(_ services: HuiminServices, _ request: Request) async throws -> StaffService.Staff {
         let staff = try await services.staffUser(request)
         guard staff.role == "admin" || staff.role == "operator" else {
             throw AppError.forbidden("role_forbidden", "Imaging is open to administrators and operators.")
@@ -297,8 +299,12 @@ struct DicomWebRoutes {
         return staff
     }
 
-    private func writer(_ request: Request) async throws -> StaffService.Staff {
-        try await reader(request)
+    /// Files are stored for the hospital that sent them (its storage use, its patients' IDs).
+    static func sendingHospital(_ services: HuiminServices, _ request: Request) async throws -> String {
+        guard let hospital = request.headers[.huiminHospital], try await services.imaging.index.hospitalExists(code: hospital) else {
+            throw AppError.invalid("hospital_required", "Name the sending hospital's code in X-Huimin-Hospital.")
+        }
+        return hospital
     }
 
     private func audit(_ staff: StaffService.Staff, _ action: String, subject: String, detail: String = "") async throws {

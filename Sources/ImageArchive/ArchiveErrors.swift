@@ -9,7 +9,6 @@ enum ArchiveErrors {
         AppError.rule("dicom_bad_uid", "\"\(uid.prefix(70))\" is not a valid DICOM UID.")
     }
 
-    static let tooLarge = AppError("dicom_too_large", status: 413, "The upload is larger than the archive accepts.")
     static let emptyUpload = AppError.invalid("dicom_empty", "The upload holds no DICOM file.")
     static let studyNotFound = AppError.notFound("study_not_found", "No study has that Study Instance UID.")
     static let seriesNotFound = AppError.notFound("series_not_found", "No series has that Series Instance UID in this study.")

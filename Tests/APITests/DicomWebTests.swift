@@ -4,6 +4,7 @@ import HuiminCore
 import Hummingbird
 import HummingbirdTesting
 import Imaging
+import Reconciliation
 import TestSupport
 import Testing
 
@@ -195,6 +196,59 @@ struct DicomWebTests {
         guard needle.count <= haystack.count else { return false }
         return (0...(haystack.count - needle.count)).contains { start in
             haystack[start] == needle[0] && Array(haystack[start..<start + needle.count]) == needle
+        }
+    }
+}
+
+@Suite("Imaging uploads outside DICOMweb")
+struct ImagingUploadTests {
+    static func upload(_ client: any TestClientProtocol, token: String, _ body: [UInt8], type: String,
+                       hospital: String = "H0001") async throws -> APIResult {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: type]
+        headers[HTTPField.Name("X-Huimin-Hospital")!] = hospital
+        return try await client.execute(uri: "/api/v1/staff/imaging/uploads", method: .post, headers: headers,
+                                        body: ByteBuffer(bytes: body)) { response in
+            let bytes = Array(buffer: response.body)
+            let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
+            return APIResult(status: Int(response.status.code), body: object.mapValues(Sendablified.make), raw: bytes,
+                             headers: response.headers)
+        }
+    }
+
+    @Test("one file as application/dicom, then a zip with a bad entry: stored, duplicates noticed, failures named; usage counts the bytes")
+    func uploads() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                _ = try await Terminal.connect(h)
+                let token = try await CatalogKit.staff(h, client, role: "operator")
+                let ct = try DICOMSamples.testFile("CT_small.dcm")
+                let single = try await Self.upload(client, token: token, ct, type: "application/dicom")
+                #expect(single.status == 201)
+                let first = (single.body["received"] as? [any Sendable])?.first as? [String: any Sendable]
+                #expect(first?["receipt"] as? String == "stored")
+
+                let zip = ZipArchive.create([
+                    (name: Array("study/ct.dcm".utf8), utf8Name: true, bytes: ct),
+                    (name: Array("study/mr.dcm".utf8), utf8Name: true, bytes: try DICOMSamples.testFile("MR_small.dcm")),
+                    (name: Array("study/readme.txt".utf8), utf8Name: true, bytes: Array("not an image".utf8)),
+                ])
+                let zipped = try await Self.upload(client, token: token, zip, type: "application/zip")
+                #expect(zipped.status == 200)
+                let receipts = (zipped.body["received"] as? [any Sendable] ?? []).compactMap { ($0 as? [String: any Sendable])?["receipt"] as? String }
+                #expect(receipts.sorted() == ["duplicate", "stored"])
+                let failed = (zipped.body["failed"] as? [any Sendable] ?? []).compactMap { $0 as? [String: any Sendable] }
+                #expect(failed.count == 1 && failed.first?["entry"] as? String == "study/readme.txt"
+                        && failed.first?["code"] as? String == "dicom_not_dicom")
+
+                #expect(try await Self.upload(client, token: token, Array("PK junk".utf8), type: "application/zip").status == 400)
+                #expect(try await Self.upload(client, token: token, ct, type: "text/plain").status == 415)
+                #expect(try await Self.upload(client, token: token, ct, type: "application/dicom", hospital: "H9").status == 400)
+
+                let usage = try await client.call(.get, "/api/v1/staff/imaging/usage", token: token)
+                let hospitals = usage.body["hospitals"] as? [any Sendable] ?? []
+                let bytes = (hospitals.first as? [String: any Sendable])?["bytes"] as? Int ?? 0
+                #expect(hospitals.count == 1 && bytes >= ct.count)
+            }
         }
     }
 }

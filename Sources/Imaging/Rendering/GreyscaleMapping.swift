@@ -8,11 +8,13 @@ struct GreyscaleMapping {
     /// Tables larger than this (wide 32-bit data) are evaluated pixel by pixel instead.
     private static let largestTable = 1 << 20
 
-    func render(_ frame: DecodedFrame) -> [UInt8] {
+    /// The grey levels, and the window applied (nil when a VOI LUT was).
+    func render(_ frame: DecodedFrame) -> (grey: [UInt8], window: Window?) {
         let samples = frame.samples
-        guard let low = samples.min(), let high = samples.max() else { return [] }
+        guard let low = samples.min(), let high = samples.max() else { return ([], window) }
         let span = Int(high) - Int(low) + 1
-        let voi = voiStage(samples, low: low, span: span)
+        let applied = chosenWindow(samples, low: low, span: span)
+        let voi = applied.map { $0.level } ?? voiLUTStage()
         let invert = image.photometric == .monochrome1
         var grey = [UInt8](repeating: 0, count: samples.count)
         if span <= Self.largestTable {
@@ -34,7 +36,7 @@ struct GreyscaleMapping {
                 grey[index] = invert ? 255 - level : level
             }
         }
-        return grey
+        return (grey, applied)
     }
 
     private func modality(_ stored: Int) -> Double {
@@ -42,16 +44,19 @@ struct GreyscaleMapping {
         return Double(stored) * image.rescaleSlope + image.rescaleIntercept
     }
 
-    /// The caller's window first, then the file's VOI LUT, then its first window, then a window
-    /// over the 1st to 99th percentile of the frame's values.
-    private func voiStage(_ samples: [Int32], low: Int32, span: Int) -> (Double) -> UInt8 {
-        if let window { return window.level }
-        if let lut = image.voiLUT {
-            let top = Double((1 << lut.bitsPerEntry) - 1)
-            return { value in UInt8((Double(lut.map(Int(value.rounded(.down)))) * 255 / top).rounded()) }
-        }
-        if let first = image.windows.first { return first.level }
-        return percentileWindow(samples, low: low, span: span).level
+    /// The caller's window first, then the file's VOI LUT (nil here), then its first window, then a
+    /// window over the 1st to 99th percentile of the frame's values.
+    private func chosenWindow(_ samples: [Int32], low: Int32, span: Int) -> Window? {
+        if let window { return window }
+        if image.voiLUT != nil { return nil }
+        return image.windows.first ?? percentileWindow(samples, low: low, span: span)
+    }
+
+    /// The VOI LUT's output scaled from its entry bits to 8 bits.
+    private func voiLUTStage() -> (Double) -> UInt8 {
+        guard let lut = image.voiLUT else { return { _ in 0 } }
+        let top = Double((1 << lut.bitsPerEntry) - 1)
+        return { value in UInt8(min(Double(lut.map(Int(value.rounded(.down)))) * 255 / top, 255).rounded()) }
     }
 
     private func percentileWindow(_ samples: [Int32], low: Int32, span: Int) -> Window {

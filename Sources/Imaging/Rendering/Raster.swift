@@ -4,12 +4,15 @@ public struct Raster: Sendable, Equatable {
     public let height: Int
     public let channels: Int
     public var pixels: [UInt8]
+    /// The VOI window that made a greyscale raster (nil for colour, or when a VOI LUT was applied).
+    public var window: Window?
 
-    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8], window: Window? = nil) {
         self.width = width
         self.height = height
         self.channels = channels
         self.pixels = pixels
+        self.window = window
     }
 
     /// The size that fits within `box` x `box` keeping the aspect ratio; never larger than the
@@ -53,6 +56,6 @@ public struct Raster: Sendable, Equatable {
                 }
             }
         }
-        return Raster(width: target, height: targetHeight, channels: channels, pixels: output)
+        return Raster(width: target, height: targetHeight, channels: channels, pixels: output, window: window)
     }
 }

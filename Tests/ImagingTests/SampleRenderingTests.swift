@@ -74,6 +74,28 @@ struct SampleRenderingTests {
         }
     }
 
+    @Test("byte order and bit depth do not change a rendering", arguments: [
+        // Big-endian OW holds 8-bit samples in swapped byte pairs; 32-bit samples keep their top byte.
+        ("pydicom/data/test_files/SC_rgb_small_odd.dcm", "pydicom/data/test_files/SC_rgb_small_odd_big_endian.dcm"),
+        ("data_store/data/OBXXXX1A.dcm", "data_store/data/OBXXXX1A_expb.dcm"),
+        ("pydicom/data/test_files/rtdose.dcm", "pydicom/data/test_files/rtdose_expb.dcm"),
+        ("data_store/data/SC_rgb.dcm", "data_store/data/SC_rgb_32bit.dcm"),
+        ("data_store/data/SC_rgb_32bit.dcm", "pydicom/data/test_files/SC_rgb_rle_32bit.dcm"),
+    ])
+    func sameRendering(_ reference: String, _ other: String) throws {
+        let expected = try Self.raster(reference), rendered = try Self.raster(other)
+        #expect(rendered == expected)
+    }
+
+    @Test("an RGB JPEG whose stream names no colour space is taken as RGB, not YCbCr")
+    func untransformedRGBJPEG() throws {
+        // dcmj2pnm renders this file identically; libjpeg's YCbCr guess would tint it.
+        let raster = try Self.raster("pydicom/data/test_files/SC_jpeg_no_color_transform.dcm")
+        let pixel = (raster.height / 2 * raster.width + raster.width / 2) * 3
+        #expect(raster.channels == 3)
+        #expect(Array(raster.pixels[pixel..<pixel + 3]) == [244, 244, 244])
+    }
+
     @Test("lossless JPEG (process 14, SV1) decodes to the values dcmdjpeg gives", arguments: [
         // Path, columns x rows, sum of all samples, 8 samples from (row, column), per dcmdjpeg + pydicom.
         ("data_store/data/JPGLosslessP14SV1_1s_1f_8b.dcm", 1024, 768, 13_572_107, 384, 500, [19, 22, 27, 30, 32, 36, 36, 32]),
@@ -84,6 +106,11 @@ struct SampleRenderingTests {
         #expect((frame.columns, frame.rows) == (columns, rows))
         #expect(frame.samples.reduce(0) { $0 + Int($1) } == sum)
         #expect(Array(frame.samples[row * columns + column..<row * columns + column + 8]) == run)
+    }
+
+    static func raster(_ path: String) throws -> Raster {
+        let file = try DICOMFile.read(SampleFiles.bytes(path))
+        return try Renderer.raster(file.dataSet, transferSyntaxUID: file.transferSyntax.uid)
     }
 
     static func samples(_ path: String, frame: Int = 0) throws -> DecodedFrame {

@@ -13,7 +13,14 @@ public struct FrameDecoder: Sendable {
         case (false, .encapsulated): throw .invalid("encapsulated pixel data under a native transfer syntax")
         default: break
         }
-        frames = try FrameAccess(description: image, pixelData: pixelData)
+        if case .native(bigEndian: true) = encoding, case .native(var bytes) = pixelData,
+           image.bitsAllocated == 8, dataSet[.pixelData]?.vr == .OW {
+            // 8-bit samples in a big-endian OW value were written as 16-bit words: bytes swapped in pairs.
+            for pair in stride(from: 0, to: bytes.count - 1, by: 2) { bytes.swapAt(pair, pair + 1) }
+            frames = try FrameAccess(description: image, pixelData: .native(bytes))
+        } else {
+            frames = try FrameAccess(description: image, pixelData: pixelData)
+        }
     }
 
     /// Frame `index` (0-based). `smallestSide` lets codecs with resolution levels (JPEG 2000) decode

@@ -23,8 +23,8 @@ enum NativeDecoder {
                     for index in 0..<count {
                         var word: UInt32 = 0
                         for byte in 0..<4 { word = word << 8 | UInt32(bytes[4 * index + (bigEndian ? byte : 3 - byte)]) }
-                        // Unsigned 32-bit values past Int32.max are beyond any display window; clamp them.
-                        out[index] = image.isSigned ? Int32(bitPattern: word) : Int32(clamping: word)
+                        // Unsigned 32-bit values stay bit patterns; the mappings read them as unsigned.
+                        out[index] = Int32(bitPattern: word)
                     }
                 }
             }

@@ -6,7 +6,7 @@ struct GreyscaleMapping {
     let window: Window?
 
     /// Tables larger than this (wide 32-bit data) are evaluated pixel by pixel instead.
-    private static let largestTable = 1 << 20
+    static let largestTable = 1 << 20
 
     /// The grey levels, and the window applied (nil when a VOI LUT was).
     func render(_ frame: DecodedFrame) -> (grey: [UInt8], window: Window?) {
@@ -23,15 +23,9 @@ struct GreyscaleMapping {
         }
         let span = high - low + 1
         let applied = chosenWindow { span <= Self.largestTable ? percentileBounds(samples, stored, low: low, span: span) : percentileBounds(samples, stored) }
-        let voi = applied.map { $0.level } ?? voiLUTStage()
-        let invert = image.photometric == .monochrome1
         var grey = [UInt8](repeating: 0, count: samples.count)
         if span <= Self.largestTable {
-            var table = [UInt8](repeating: 0, count: span)
-            for offset in 0..<span {
-                let level = voi(modality(low + offset))
-                table[offset] = invert ? 255 - level : level
-            }
+            let table = levels(low: low, span: span, window: applied)
             samples.withUnsafeBufferPointer { input in
                 table.withUnsafeBufferPointer { lookup in
                     grey.withUnsafeMutableBufferPointer { output in
@@ -45,12 +39,24 @@ struct GreyscaleMapping {
                 }
             }
         } else {
+            let voi = applied.map { $0.level } ?? voiLUTStage()
+            let invert = image.photometric == .monochrome1
             for index in samples.indices {
                 let level = voi(modality(stored(samples[index])))
                 grey[index] = invert ? 255 - level : level
             }
         }
         return (grey, applied)
+    }
+
+    /// The grey level of each stored value in [low, low + span), through the whole chain.
+    func levels(low: Int, span: Int, window applied: Window?) -> [UInt8] {
+        let voi = applied.map { $0.level } ?? voiLUTStage()
+        let invert = image.photometric == .monochrome1
+        return (0..<span).map { offset in
+            let level = voi(modality(low + offset))
+            return invert ? 255 - level : level
+        }
     }
 
     private func modality(_ stored: Int) -> Double {
@@ -60,7 +66,7 @@ struct GreyscaleMapping {
 
     /// The caller's window first, then the file's VOI LUT (nil here), then its first window, then a
     /// window over the 1st to 99th percentile of the frame's modality values.
-    private func chosenWindow(_ percentiles: () -> (first: Int, last: Int)) -> Window? {
+    func chosenWindow(_ percentiles: () -> (first: Int, last: Int)) -> Window? {
         if let window { return window }
         if image.voiLUT != nil { return nil }
         if let first = image.windows.first { return first }
@@ -94,7 +100,7 @@ struct GreyscaleMapping {
     }
 
     /// The histogram bin that holds the value of the given rank (0-based) in sorted order.
-    private static func rank(_ counts: [Int], _ rank: Int) -> Int {
+    static func rank(_ counts: [Int], _ rank: Int) -> Int {
         var seen = 0
         for (bin, count) in counts.enumerated() {
             seen += count

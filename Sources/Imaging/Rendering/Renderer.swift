@@ -57,6 +57,12 @@ public enum Renderer {
     }
 
     private static func pixels(_ decoder: FrameDecoder, frame index: Int, window: Window?, smallestSide: Int?) throws(RenderError) -> Raster {
+        let image = decoder.image
+        if case .native(let bigEndian) = decoder.encoding, GreyscaleMapping.mapsCells(image),
+           let cells = decoder.frames.nativeSlice(index) {
+            let (grey, applied) = GreyscaleMapping(image: image, window: window).render(cells: cells, bigEndian: bigEndian)
+            return Raster(width: image.columns, height: image.rows, channels: 1, pixels: grey, window: applied)
+        }
         let frame = try decoder.decode(frame: index, smallestSide: smallestSide)
         if frame.samplesPerPixel == 1 && frame.photometric.isMonochrome {
             let (grey, applied) = GreyscaleMapping(image: decoder.image, window: window).render(frame)

@@ -6,7 +6,6 @@ import Testing
 /// reasons below. Those that do not render, and why:
 /// - `JPGExtended.dcm`, `JPEG-lossy.dcm`: 12-bit JPEG Extended (.4.51); libjpeg-turbo 2.1 decodes
 ///   8-bit DCT only and we have no 12-bit DCT decoder.
-/// - `gdcm-US-ALOKA-16.dcm`, `gdcm-US-ALOKA-16_big.dcm`: segmented palette colour LUTs.
 /// - `JPEG2000-embedded-sequence-delimiter.dcm`: its fragment holds a sequence delimiter, not a
 ///   codestream (pydicom keeps it as a parsing test).
 /// - `meta_missing_tsyntax.dcm`, `nested_priv_SQ.dcm`: pixel data without an image pixel module.
@@ -15,8 +14,6 @@ struct SampleRenderingTests {
     static let reasons: [String: RenderError] = [
         "JPGExtended.dcm": .unsupported("JPEG extended with 12-bit samples (libturbojpeg decodes 8-bit DCT only)"),
         "JPEG-lossy.dcm": .unsupported("JPEG extended with 12-bit samples (libturbojpeg decodes 8-bit DCT only)"),
-        "gdcm-US-ALOKA-16.dcm": .unsupported("segmented palette color LUTs"),
-        "gdcm-US-ALOKA-16_big.dcm": .unsupported("segmented palette color LUTs"),
         "JPEG2000-embedded-sequence-delimiter.dcm": .corrupt("JPEG 2000 header could not be read"),
         "meta_missing_tsyntax.dcm": .missingAttribute("Rows"),
         "nested_priv_SQ.dcm": .missingAttribute("Rows"),
@@ -78,6 +75,7 @@ struct SampleRenderingTests {
         // Big-endian OW holds 8-bit samples in swapped byte pairs; 32-bit samples keep their top byte.
         ("pydicom/data/test_files/SC_rgb_small_odd.dcm", "pydicom/data/test_files/SC_rgb_small_odd_big_endian.dcm"),
         ("data_store/data/OBXXXX1A.dcm", "data_store/data/OBXXXX1A_expb.dcm"),
+        ("data_store/data/gdcm-US-ALOKA-16.dcm", "data_store/data/gdcm-US-ALOKA-16_big.dcm"),
         ("pydicom/data/test_files/rtdose.dcm", "pydicom/data/test_files/rtdose_expb.dcm"),
         ("data_store/data/SC_rgb.dcm", "data_store/data/SC_rgb_32bit.dcm"),
         ("data_store/data/SC_rgb_32bit.dcm", "pydicom/data/test_files/SC_rgb_rle_32bit.dcm"),

@@ -37,6 +37,7 @@ public struct FrameDecoder: Sendable {
             // Some files label a lossless stream with another JPEG syntax; the frame header decides.
             let header = try JPEGFrameHeader(bytes)
             if header.process == .lossless { return try JPEGLosslessDecoder.decode(bytes, image) }
+            if header.precision > 8 { return try JPEGExtendedDecoder.decode(bytes, image) }
             return try BaselineJPEGDecoder.decode(bytes, image)
         case .jpegLS: return try JPEGLSDecoder.decode(frames.frame(index), image)
         case .jpeg2000: return try JPEG2000Decoder.decode(frames.frame(index), image, smallestSide: smallestSide)

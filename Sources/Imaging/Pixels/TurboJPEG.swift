@@ -23,7 +23,7 @@ enum BaselineJPEGDecoder {
     static func decode(_ frame: [UInt8], _ image: ImageDescription) throws(RenderError) -> DecodedFrame {
         let header = try JPEGFrameHeader(frame)
         guard header.precision == 8 && header.process != .lossless else {
-            throw .unsupported("JPEG \(header.process) with \(header.precision)-bit samples (libturbojpeg decodes 8-bit DCT only)")
+            throw .unsupported("JPEG \(header.process) with \(header.precision)-bit samples through libturbojpeg")
         }
         let handle = try TurboJPEGHandle(compressing: false)
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colourspace: Int32 = 0

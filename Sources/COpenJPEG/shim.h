@@ -9,7 +9,7 @@ typedef struct {
     OPJ_SIZE_T position;
 } huimin_opj_source;
 
-static OPJ_SIZE_T huimin_opj_read(void *buffer, OPJ_SIZE_T size, void *user) {
+static inline OPJ_SIZE_T huimin_opj_read(void *buffer, OPJ_SIZE_T size, void *user) {
     huimin_opj_source *source = (huimin_opj_source *)user;
     OPJ_SIZE_T available = source->length - source->position;
     if (available == 0) return (OPJ_SIZE_T)-1;
@@ -19,7 +19,7 @@ static OPJ_SIZE_T huimin_opj_read(void *buffer, OPJ_SIZE_T size, void *user) {
     return available;
 }
 
-static OPJ_OFF_T huimin_opj_skip(OPJ_OFF_T distance, void *user) {
+static inline OPJ_OFF_T huimin_opj_skip(OPJ_OFF_T distance, void *user) {
     huimin_opj_source *source = (huimin_opj_source *)user;
     OPJ_OFF_T target = (OPJ_OFF_T)source->position + distance;
     if (target < 0) target = 0;
@@ -29,7 +29,7 @@ static OPJ_OFF_T huimin_opj_skip(OPJ_OFF_T distance, void *user) {
     return moved;
 }
 
-static OPJ_BOOL huimin_opj_seek(OPJ_OFF_T offset, void *user) {
+static inline OPJ_BOOL huimin_opj_seek(OPJ_OFF_T offset, void *user) {
     huimin_opj_source *source = (huimin_opj_source *)user;
     if (offset < 0 || offset > (OPJ_OFF_T)source->length) return OPJ_FALSE;
     source->position = (OPJ_SIZE_T)offset;

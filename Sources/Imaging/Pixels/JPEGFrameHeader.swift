@@ -7,8 +7,6 @@ struct JPEGFrameHeader {
 
     let process: Process
     let precision: Int
-    let rows: Int
-    let columns: Int
     let components: Int
     /// Whether a JFIF (APP0) or Adobe (APP14) marker says how the components are coded; without
     /// one, libjpeg guesses YCbCr for three components.
@@ -38,8 +36,6 @@ struct JPEGFrameHeader {
                 guard position + 10 <= stream.count else { throw .corrupt("JPEG frame header truncated") }
                 self.process = process
                 precision = Int(stream[position + 4])
-                rows = Int(stream[position + 5]) << 8 | Int(stream[position + 6])
-                columns = Int(stream[position + 7]) << 8 | Int(stream[position + 8])
                 components = Int(stream[position + 9])
                 declaresColourSpace = declared
                 return

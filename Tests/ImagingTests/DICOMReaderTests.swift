@@ -133,4 +133,19 @@ struct DICOMReaderTests {
         let referencedSOP = item?.sequence(Tag(0x0008, 0x1115)).first?.sequence(Tag(0x0008, 0x1199)).first
         #expect(referencedSOP?.string(Tag(0x0008, 0x1155)) == "1.2.840.113619.2.327.3.185221411.476.1398588726.278.80")
     }
+
+    @Test("Implicit VR \"US or SS\" attributes are signed when the pixels are")
+    func signedness() throws {
+        let implicit = try DICOMFile.read(SampleFiles.testFile("MR_small_implicit.dcm")).dataSet
+        #expect(implicit[Tag(0x0028, 0x0106)]?.vr == .SS)
+        #expect(implicit.int(Tag(0x0028, 0x0107)) == 4000)
+
+        // Modality CT, Pixel Representation 1, Pixel Padding Value -2000, all Implicit VR LE.
+        let raw: [UInt8] = [0x08, 0x00, 0x60, 0x00, 2, 0, 0, 0] + Array("CT".utf8)
+            + [0x28, 0x00, 0x03, 0x01, 2, 0, 0, 0, 0x01, 0x00]
+            + [0x28, 0x00, 0x20, 0x01, 2, 0, 0, 0, 0x30, 0xF8]
+        let file = try DICOMFile.read(raw)
+        #expect(file.transferSyntax == .implicitVRLittleEndian)
+        #expect(file.dataSet.int(Tag(0x0028, 0x0120)) == -2000)
+    }
 }

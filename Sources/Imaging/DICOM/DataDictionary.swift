@@ -15,6 +15,14 @@ enum DataDictionary {
         return entries[UInt32(group) << 16 | UInt32(tag.element)] ?? .UN
     }
 
+    /// Attributes PS3.6 lists as "US or SS": SS when Pixel Representation (0028,0103) is 1, which
+    /// Implicit VR cannot say, so the parser settles it once the data set is read (a signed CT's
+    /// padding value of -2000 must not read as 63536).
+    static let signedWithPixelData: [Tag] = [
+        Tag(0x0028, 0x0106), Tag(0x0028, 0x0107), Tag(0x0028, 0x0108), Tag(0x0028, 0x0109),
+        Tag(0x0028, 0x0120), Tag(0x0028, 0x0121),
+    ]
+
     private static let entries: [UInt32: VR] = {
         var entries: [UInt32: VR] = [:]
         for line in table.split(separator: "\n") {

@@ -55,11 +55,20 @@ public struct DataSet: Sendable, Equatable {
         case .SS: return words(raw, size: 2).map { Int(Int16(bitPattern: UInt16(truncatingIfNeeded: $0))) }
         case .UL: return words(raw, size: 4).map { Int(UInt32(truncatingIfNeeded: $0)) }
         case .SL: return words(raw, size: 4).map { Int(Int32(bitPattern: UInt32(truncatingIfNeeded: $0))) }
+        case .SV: return words(raw, size: 8).map { Int(Int64(bitPattern: $0)) }
+        case .UV: return words(raw, size: 8).map { Int(clamping: $0) }
         default: return []
         }
     }
 
     public func int(_ tag: Tag) -> Int? { ints(tag).first }
+
+    /// AT values: attribute tags, such as Frame Increment Pointer's.
+    public func tags(_ tag: Tag) -> [Tag] {
+        guard let element = elements[tag], element.vr == .AT, case .bytes(let raw) = element.value else { return [] }
+        let halves = words(raw, size: 2).map { UInt16(truncatingIfNeeded: $0) }
+        return stride(from: 0, to: halves.count - 1, by: 2).map { Tag(halves[$0], halves[$0 + 1]) }
+    }
 
     /// Decimal values: DS text, or FL/FD binary.
     public func doubles(_ tag: Tag) -> [Double] {

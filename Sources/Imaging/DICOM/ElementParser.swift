@@ -40,6 +40,8 @@ struct ElementParser {
                           depth: Int, onlyGroup: UInt16? = nil) throws(DICOMError) -> DataSet {
         guard depth <= Self.maxDepth else { throw DICOMError.nestingTooDeep(offset: position) }
         var elements: [Tag: DataElement] = [:]
+        // (0008,0005) comes before any sequence, so items read after it inherit it.
+        var characterSet = inherited
         while delimited || position < limit {
             if delimited, atEndOfData { break }
             let start = position
@@ -60,17 +62,27 @@ struct ElementParser {
                 try skipPixelData(tag: tag, start: start, encoding: encoding, limit: limit)
                 break
             }
-            elements[tag] = try element(tag: tag, start: start, encoding: encoding, limit: limit,
-                                        characterSet: inherited, depth: depth)
+            let element = try element(tag: tag, start: start, encoding: encoding, limit: limit,
+                                      characterSet: characterSet, depth: depth)
+            elements[tag] = element
+            if tag == .specificCharacterSet { characterSet = Self.characterSet(of: element, inherited: inherited) }
             if isTopLevelPixelData { pixelDataRange = valueStart..<position }
         }
-        return DataSet(elements: elements, bigEndian: encoding.bigEndian,
-                       characterSet: Self.characterSet(of: elements, inherited: inherited))
+        if !encoding.explicitVR { Self.settleSignedness(&elements, bigEndian: encoding.bigEndian) }
+        return DataSet(elements: elements, bigEndian: encoding.bigEndian, characterSet: characterSet)
+    }
+
+    private static func settleSignedness(_ elements: inout [Tag: DataElement], bigEndian: Bool) {
+        guard case .bytes(let representation)? = elements[.pixelRepresentation]?.value, representation.count == 2,
+              representation[bigEndian ? 1 : 0] == 1 else { return }
+        for tag in DataDictionary.signedWithPixelData {
+            if let element = elements[tag], element.vr == .US { elements[tag] = DataElement(tag: tag, vr: .SS, value: element.value) }
+        }
     }
 
     /// A nested data set uses its own Specific Character Set when it has one, else its parent's (PS3.5 §7.5.3).
-    private static func characterSet(of elements: [Tag: DataElement], inherited: CharacterSet) -> CharacterSet {
-        guard case .bytes(let raw)? = elements[.specificCharacterSet]?.value else { return inherited }
+    private static func characterSet(of element: DataElement, inherited: CharacterSet) -> CharacterSet {
+        guard case .bytes(let raw) = element.value else { return inherited }
         let terms = raw.split(separator: UInt8(ascii: "\\"), omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self).trimmingSpaces() }
         return CharacterSet(definedTerms: terms)

@@ -19,7 +19,8 @@ def dcmtk_render(sample: str, center: str, width: str, syntax: str, target: Path
     if syntax in JPEG_2000:
         return "free dcmtk has no JPEG 2000 decoder"
     tool = "dcml2pnm" if syntax in JPEG_LS else "dcmj2pnm"
-    window = ["+Ww", center, width] if center else []
+    # A VOI LUT applied on our side is the file's first one on dcmtk's.
+    window = ["+Wl", "1"] if center == "lut" else ["+Ww", center, width] if center else []
     result = subprocess.run([tool, "+F", "1", *window, "+op", sample, str(target)], capture_output=True, text=True)
     if result.returncode != 0 or not target.exists():
         return (result.stderr.strip().splitlines() or ["failed"])[-1]
@@ -43,7 +44,7 @@ def main() -> None:
             rows.append((name, None, None, f"shape {a.shape} vs dcmtk {b.shape}"))
             continue
         difference = np.abs(a - b)
-        rows.append((name, float(difference.mean()), int(difference.max()), f"window {center}/{width}" if center else "colour"))
+        rows.append((name, float(difference.mean()), int(difference.max()), "VOI LUT" if center == "lut" else f"window {center}/{width}" if center else "colour"))
     compared = [row for row in rows if row[1] is not None]
     for name, mean, peak, note in rows:
         figures = f"{mean:8.3f} {peak:4d}" if mean is not None else "       -    -"

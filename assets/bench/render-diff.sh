@@ -12,6 +12,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 package=${PACKAGE_DIR:-$(cd "$here/../.." && pwd)}
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
-HUIMIN_RENDER_DIFF_DIR=$out swift test --package-path "$package" --filter RenderDiffExport >"$out/swift-test.log" 2>&1 \
+HUIMIN_RENDER_DIFF_DIR=$out swift test -c release --package-path "$package" --filter RenderDiffExport >"$out/swift-test.log" 2>&1 \
     || { tail -20 "$out/swift-test.log"; exit 1; }
 python3 "$here/render-diff.py" "$out"

@@ -29,18 +29,24 @@ public struct FrameAccess: Sendable {
         }
         switch pixelData {
         case .native(let bytes):
+            if let slice = nativeSlice(index) { return Array(slice) }
             return Self.nativeFrame(bytes, bits: description.nativeFrameBits, index: index)
         case .encapsulated(let offsets, let fragments):
             return try Self.encapsulatedFrame(offsets: offsets, fragments: fragments, frames: frameCount, index: index)
         }
     }
 
-    static func nativeFrame(_ bytes: [UInt8], bits: Int, index: Int) -> [UInt8] {
+    /// A native frame that starts on a byte boundary, without copying it.
+    func nativeSlice(_ index: Int) -> ArraySlice<UInt8>? {
+        let bits = description.nativeFrameBits
+        guard case .native(let bytes) = pixelData, (0..<frameCount).contains(index), bits * index % 8 == 0 else { return nil }
+        let start = bits * index / 8
+        return bytes[start..<start + (bits + 7) / 8]
+    }
+
+    /// A native frame that starts inside a byte (1-bit data), re-packed to start at bit 0.
+    private static func nativeFrame(_ bytes: [UInt8], bits: Int, index: Int) -> [UInt8] {
         let startBit = bits * index
-        if startBit % 8 == 0 {
-            let start = startBit / 8
-            return Array(bytes[start..<start + (bits + 7) / 8])
-        }
         var frame = [UInt8](repeating: 0, count: (bits + 7) / 8)
         for bit in 0..<bits {
             let source = startBit + bit

@@ -78,12 +78,20 @@ public struct ImageDescription: Sendable {
         }
         if photometric == .paletteColor {
             func channel(_ descriptor: Tag, _ data: Tag, _ name: String) throws(RenderError) -> LookupTable {
-                guard let bytes = dataSet.bytes(data) else {
-                    throw dataSet[Tag(data.group, data.element + 0x20)] != nil
-                        ? .unsupported("segmented palette color LUTs") : .missingAttribute("\(name) Palette Color LUT Data")
+                let signed = dataSet.int(.pixelRepresentation) == 1
+                if let bytes = dataSet.bytes(data) {
+                    return try LookupTable(descriptor: dataSet.ints(descriptor), data: bytes, bigEndian: dataSet.bigEndian,
+                                           signedInput: signed, name: "\(name) palette")
                 }
-                return try LookupTable(descriptor: dataSet.ints(descriptor), data: bytes, bigEndian: dataSet.bigEndian,
-                                       signedInput: dataSet.int(.pixelRepresentation) == 1, name: "\(name) palette")
+                // Segmented data (0028,1221-1223) sits 0x20 elements after the plain data tags.
+                guard let segmented = dataSet.bytes(Tag(data.group, data.element + 0x20)) else {
+                    throw .missingAttribute("\(name) Palette Color LUT Data")
+                }
+                let entries = try SegmentedLUT.expand(segmented, bigEndian: dataSet.bigEndian, name: "\(name) palette")
+                let values = dataSet.ints(descriptor)
+                guard values.count == 3, !entries.isEmpty else { throw .invalid("\(name) palette descriptor or segments") }
+                let first = signed ? Int(Int16(truncatingIfNeeded: values[1])) : values[1] & 0xFFFF
+                return LookupTable(firstMapped: first, bitsPerEntry: values[2], entries: entries)
             }
             palette = (try channel(.redPaletteDescriptor, .redPaletteData, "Red"),
                        try channel(.greenPaletteDescriptor, .greenPaletteData, "Green"),

@@ -20,11 +20,10 @@ enum JPEG2000Decoder {
             // The codestream may have fewer levels than asked for; keep the finest one that works.
             while factor > 0 && opj_set_decoded_resolution_factor(session.codec, factor) == 0 { factor -= 1 }
         }
-        let decoded = try session.decode()
-        return try frameFrom(decoded.pointee, image)
+        return try session.decode { (decoded) throws(RenderError) in try frameFrom(decoded, image) }
     }
 
-    private static func frameFrom(_ decoded: opj_image_t, _ image: ImageDescription) throws(RenderError) -> DecodedFrame {
+    fileprivate static func frameFrom(_ decoded: opj_image_t, _ image: ImageDescription) throws(RenderError) -> DecodedFrame {
         let count = Int(decoded.numcomps)
         guard count == image.samplesPerPixel, let components = decoded.comps else {
             throw .invalid("JPEG 2000 stream has \(count) components, SamplesPerPixel is \(image.samplesPerPixel)")
@@ -54,49 +53,26 @@ enum JPEG2000Decoder {
 private final class OpenJPEGSession {
     let codec: UnsafeMutablePointer<opj_codec_t?>
     private let stream: UnsafeMutablePointer<opj_stream_t?>
-    private let cursor: UnsafeMutablePointer<ByteCursor>
+    private let source: UnsafeMutablePointer<huimin_opj_source>
     private var image: UnsafeMutablePointer<opj_image_t>?
 
     init(_ bytes: UnsafeRawBufferPointer) throws(RenderError) {
         // A JP2 file starts with its signature box; DICOM usually holds a bare codestream (FF4F).
         let isJP2 = bytes.count > 12 && bytes[4] == 0x6A && bytes[5] == 0x50
-        cursor = .allocate(capacity: 1)
-        cursor.initialize(to: ByteCursor(bytes: bytes, position: 0))
-        guard let stream = opj_stream_create(1 << 16, 1) else {
-            cursor.deallocate()
+        source = .allocate(capacity: 1)
+        source.initialize(to: huimin_opj_source(bytes: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                                length: OPJ_SIZE_T(bytes.count), position: 0))
+        guard let stream = huimin_opj_memory_stream(source) else {
+            source.deallocate()
             throw .unsupported("OpenJPEG could not create a stream")
         }
         self.stream = stream
         guard let codec = opj_create_decompress(isJP2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K) else {
             opj_stream_destroy(stream)
-            cursor.deallocate()
+            source.deallocate()
             throw .unsupported("OpenJPEG could not create a decoder")
         }
         self.codec = codec
-        opj_stream_set_user_data(stream, cursor, nil)
-        opj_stream_set_user_data_length(stream, UInt64(bytes.count))
-        opj_stream_set_read_function(stream) { buffer, size, user in
-            let cursor = user!.assumingMemoryBound(to: ByteCursor.self)
-            let available = cursor.pointee.bytes.count - cursor.pointee.position
-            guard available > 0, let buffer else { return OPJ_SIZE_T.max }
-            let length = min(Int(size), available)
-            buffer.copyMemory(from: cursor.pointee.bytes.baseAddress! + cursor.pointee.position, byteCount: length)
-            cursor.pointee.position += length
-            return OPJ_SIZE_T(length)
-        }
-        opj_stream_set_skip_function(stream) { distance, user in
-            let cursor = user!.assumingMemoryBound(to: ByteCursor.self)
-            let target = min(max(cursor.pointee.position + Int(distance), 0), cursor.pointee.bytes.count)
-            let moved = target - cursor.pointee.position
-            cursor.pointee.position = target
-            return OPJ_OFF_T(moved)
-        }
-        opj_stream_set_seek_function(stream) { offset, user in
-            let cursor = user!.assumingMemoryBound(to: ByteCursor.self)
-            guard offset >= 0, Int(offset) <= cursor.pointee.bytes.count else { return 0 }
-            cursor.pointee.position = Int(offset)
-            return 1
-        }
         var parameters = opj_dparameters_t()
         opj_set_default_decoder_parameters(&parameters)
         guard opj_setup_decoder(codec, &parameters) != 0, opj_read_header(stream, codec, &image) != 0, image != nil else {
@@ -104,24 +80,19 @@ private final class OpenJPEGSession {
         }
     }
 
-    func decode() throws(RenderError) -> UnsafeMutablePointer<opj_image_t> {
+    /// Decodes and hands the image to `read` while this session, which frees it, is still alive.
+    func decode(_ read: (opj_image_t) throws(RenderError) -> DecodedFrame) throws(RenderError) -> DecodedFrame {
         guard let image, opj_decode(codec, stream, image) != 0, opj_end_decompress(codec, stream) != 0 else {
             throw .corrupt("JPEG 2000 stream could not be decoded")
         }
-        return image
+        return try read(image.pointee)
     }
 
     deinit {
         if let image { opj_image_destroy(image) }
         opj_destroy_codec(codec)
         opj_stream_destroy(stream)
-        cursor.deinitialize(count: 1)
-        cursor.deallocate()
+        source.deinitialize(count: 1)
+        source.deallocate()
     }
-}
-
-/// Where OpenJPEG's callbacks read next in the borrowed bytes.
-private struct ByteCursor {
-    let bytes: UnsafeRawBufferPointer
-    var position: Int
 }

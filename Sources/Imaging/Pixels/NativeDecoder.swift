@@ -1,35 +1,54 @@
 /// Uncompressed pixel data (PS3.5 8.1): 1, 8, 16 or 32-bit cells in either byte order.
 enum NativeDecoder {
-    static func decode(_ frame: [UInt8], _ image: ImageDescription, bigEndian: Bool) throws(RenderError) -> DecodedFrame {
+    static func decode(_ frame: ArraySlice<UInt8>, _ image: ImageDescription, bigEndian: Bool) throws(RenderError) -> DecodedFrame {
         let chroma422 = image.photometric == .ybrFull422
         let count = image.pixelCount * (chroma422 ? 2 : image.samplesPerPixel)
         guard (count * image.bitsAllocated + 7) / 8 <= frame.count else {
             throw .invalid("frame holds \(frame.count) bytes, needs \(count * image.bitsAllocated / 8)")
         }
-        var samples = [Int32](repeating: 0, count: count)
-        frame.withUnsafeBufferPointer { bytes in
-            samples.withUnsafeMutableBufferPointer { out in
+        // Stored bits are masked, and sign-extended when signed, as the cells are read.
+        let shift = Int32(32 - image.bitsStored)
+        let signed = image.isSigned
+        var samples = [Int32](unsafeUninitializedCapacity: count) { out, initialized in
+            frame.withUnsafeBufferPointer { bytes in
                 switch image.bitsAllocated {
                 case 1:
                     for index in 0..<count { out[index] = Int32(bytes[index >> 3] >> (index & 7) & 1) }
                 case 8:
-                    for index in 0..<count { out[index] = Int32(bytes[index]) }
+                    let mask = Int32((1 << image.bitsStored) - 1)
+                    for index in 0..<count {
+                        out[index] = signed ? (Int32(bytes[index]) << shift) >> shift : Int32(bytes[index]) & mask
+                    }
                 case 16:
                     let (high, low) = bigEndian ? (0, 1) : (1, 0)
-                    for index in 0..<count {
-                        out[index] = Int32(UInt16(bytes[2 * index + high]) << 8 | UInt16(bytes[2 * index + low]))
+                    if signed {
+                        for index in 0..<count {
+                            out[index] = (Int32(UInt16(bytes[2 * index + high]) << 8 | UInt16(bytes[2 * index + low])) << shift) >> shift
+                        }
+                    } else if !bigEndian {
+                        // The common case (little-endian unsigned) reads whole words, which vectorizes.
+                        let mask = UInt16(truncatingIfNeeded: (1 << image.bitsStored) - 1)
+                        let raw = UnsafeRawBufferPointer(bytes)
+                        for index in 0..<count {
+                            out[index] = Int32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self)) & mask)
+                        }
+                    } else {
+                        let mask = UInt16(truncatingIfNeeded: (1 << image.bitsStored) - 1)
+                        for index in 0..<count {
+                            out[index] = Int32((UInt16(bytes[2 * index + high]) << 8 | UInt16(bytes[2 * index + low])) & mask)
+                        }
                     }
                 default:
                     for index in 0..<count {
                         var word: UInt32 = 0
                         for byte in 0..<4 { word = word << 8 | UInt32(bytes[4 * index + (bigEndian ? byte : 3 - byte)]) }
-                        // Unsigned 32-bit values past Int32.max are beyond any display window; clamp them.
-                        out[index] = image.isSigned ? Int32(bitPattern: word) : Int32(clamping: word)
+                        // Unsigned 32-bit values stay bit patterns; the mappings read them as unsigned.
+                        out[index] = Int32(bitPattern: word)
                     }
                 }
             }
+            initialized = count
         }
-        if image.bitsAllocated < 32 { normalizeStoredValues(&samples, bitsStored: image.bitsStored, signed: image.isSigned) }
         if chroma422 { samples = expandChroma422(samples, pixelCount: image.pixelCount) }
         if image.isPlanar { samples = interleave(samples, samplesPerPixel: image.samplesPerPixel, pixelCount: image.pixelCount) }
         return DecodedFrame(columns: image.columns, rows: image.rows, samplesPerPixel: image.samplesPerPixel,

@@ -23,7 +23,7 @@ enum BaselineJPEGDecoder {
     static func decode(_ frame: [UInt8], _ image: ImageDescription) throws(RenderError) -> DecodedFrame {
         let header = try JPEGFrameHeader(frame)
         guard header.precision == 8 && header.process != .lossless else {
-            throw .unsupported("JPEG \(header.process) with \(header.precision)-bit samples (libturbojpeg decodes 8-bit DCT only)")
+            throw .unsupported("JPEG \(header.process) with \(header.precision)-bit samples through libturbojpeg")
         }
         let handle = try TurboJPEGHandle(compressing: false)
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colourspace: Int32 = 0
@@ -31,10 +31,28 @@ enum BaselineJPEGDecoder {
             throw .corrupt("JPEG header: \(handle.lastError)")
         }
         let components = header.components == 1 ? 1 : 3
-        let format = components == 1 ? TJPF_GRAY : TJPF_RGB
-        var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * components)
-        let status = tjDecompress2(handle.raw, frame, UInt(frame.count), &pixels, width, 0, height,
+        let pixelCount = Int(width) * Int(height)
+        var pixels = [UInt8](repeating: 0, count: pixelCount * components)
+        let status: Int32
+        if components == 3 && image.photometric == .rgb && !header.declaresColourSpace && subsampling == TJSAMP_444.rawValue {
+            // An RGB file whose stream names no colour space holds untransformed RGB components;
+            // take them as decoded, without the YCbCr conversion libjpeg would assume.
+            var planes = [UInt8](repeating: 0, count: pixelCount * 3)
+            status = planes.withUnsafeMutableBufferPointer { buffer in
+                let base = buffer.baseAddress!
+                var targets: [UnsafeMutablePointer<UInt8>?] = [base, base + pixelCount, base + 2 * pixelCount]
+                return tjDecompressToYUVPlanes(handle.raw, frame, UInt(frame.count), &targets, width, nil, height, TJFLAG_ACCURATEDCT)
+            }
+            for pixel in 0..<pixelCount {
+                pixels[3 * pixel] = planes[pixel]
+                pixels[3 * pixel + 1] = planes[pixelCount + pixel]
+                pixels[3 * pixel + 2] = planes[2 * pixelCount + pixel]
+            }
+        } else {
+            let format = components == 1 ? TJPF_GRAY : TJPF_RGB
+            status = tjDecompress2(handle.raw, frame, UInt(frame.count), &pixels, width, 0, height,
                                    Int32(format.rawValue), TJFLAG_ACCURATEDCT)
+        }
         // Status 0 with a warning (e.g. a truncated stream padded with grey) still gives an image.
         guard status == 0 || tjGetErrorCode(handle.raw) == TJERR_WARNING.rawValue else {
             throw .corrupt("JPEG: \(handle.lastError)")

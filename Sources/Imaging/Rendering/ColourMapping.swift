@@ -12,11 +12,12 @@ struct ColourMapping {
         }
     }
 
-    private var shift: Int32 { Int32(max(image.bitsStored - 8, 0)) }
+    /// Samples wider than 8 bits keep their top 8; unsigned 32-bit ones arrive as bit patterns.
+    private var shift: UInt32 { UInt32(max(image.bitsStored - 8, 0)) }
 
     private func rgb(_ frame: DecodedFrame) -> [UInt8] {
         let shift = shift
-        return frame.samples.map { UInt8(clamping: $0 >> shift) }
+        return frame.samples.map { UInt8(truncatingIfNeeded: UInt32(bitPattern: $0) >> shift) }
     }
 
     private func ybr(_ frame: DecodedFrame) -> [UInt8] {
@@ -25,8 +26,9 @@ struct ColourMapping {
         frame.samples.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { rgb in
                 for pixel in stride(from: 0, to: input.count, by: 3) {
-                    let y = Double(input[pixel] >> shift)
-                    let cb = Double(input[pixel + 1] >> shift) - 128, cr = Double(input[pixel + 2] >> shift) - 128
+                    let y = Double(UInt32(bitPattern: input[pixel]) >> shift)
+                    let cb = Double(UInt32(bitPattern: input[pixel + 1]) >> shift) - 128
+                    let cr = Double(UInt32(bitPattern: input[pixel + 2]) >> shift) - 128
                     rgb[pixel] = UInt8(min(max(y + 1.402 * cr, 0), 255).rounded())
                     rgb[pixel + 1] = UInt8(min(max(y - 0.344136 * cb - 0.714136 * cr, 0), 255).rounded())
                     rgb[pixel + 2] = UInt8(min(max(y + 1.772 * cb, 0), 255).rounded())

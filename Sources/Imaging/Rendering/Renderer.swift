@@ -5,6 +5,8 @@ public struct RenderedImage: Sendable {
     public let height: Int
     /// The 0-based frame that was rendered.
     public let frame: Int
+    /// The VOI window applied to a greyscale image, for a viewer to show or start from.
+    public let window: Window?
 }
 
 /// A thumbnail that always exists: the rendering, or a placeholder tile with the reason.
@@ -31,7 +33,7 @@ public enum Renderer {
         let raster = try pixels(decoder, frame: index, window: window, smallestSide: size)
         let fitted = raster.fittedSize(box: size, upscale: upscale)
         let jpeg = try JPEGEncoder.encode(raster.resized(width: fitted.width, height: fitted.height), quality: quality)
-        return RenderedImage(jpeg: jpeg, width: fitted.width, height: fitted.height, frame: index)
+        return RenderedImage(jpeg: jpeg, width: fitted.width, height: fitted.height, frame: index, window: raster.window)
     }
 
     /// `render`, or the placeholder and the reason, so that ingest never fails on an image.
@@ -44,7 +46,7 @@ public enum Renderer {
             let side = min(max(size, sizes.lowerBound), sizes.upperBound)
             // Encoding a plain grey tile cannot fail short of libturbojpeg being absent.
             let jpeg = (try? JPEGEncoder.encode(Placeholder.raster(size: side))) ?? []
-            return Thumbnail(image: RenderedImage(jpeg: jpeg, width: side, height: side, frame: frame ?? 0), failure: error)
+            return Thumbnail(image: RenderedImage(jpeg: jpeg, width: side, height: side, frame: frame ?? 0, window: nil), failure: error)
         }
     }
 
@@ -55,10 +57,16 @@ public enum Renderer {
     }
 
     private static func pixels(_ decoder: FrameDecoder, frame index: Int, window: Window?, smallestSide: Int?) throws(RenderError) -> Raster {
+        let image = decoder.image
+        if case .native(let bigEndian) = decoder.encoding, GreyscaleMapping.mapsCells(image),
+           let cells = decoder.frames.nativeSlice(index) {
+            let (grey, applied) = GreyscaleMapping(image: image, window: window).render(cells: cells, bigEndian: bigEndian)
+            return Raster(width: image.columns, height: image.rows, channels: 1, pixels: grey, window: applied)
+        }
         let frame = try decoder.decode(frame: index, smallestSide: smallestSide)
         if frame.samplesPerPixel == 1 && frame.photometric.isMonochrome {
-            let grey = GreyscaleMapping(image: decoder.image, window: window).render(frame)
-            return Raster(width: frame.columns, height: frame.rows, channels: 1, pixels: grey)
+            let (grey, applied) = GreyscaleMapping(image: decoder.image, window: window).render(frame)
+            return Raster(width: frame.columns, height: frame.rows, channels: 1, pixels: grey, window: applied)
         }
         let rgb = try ColourMapping(image: decoder.image).render(frame)
         return Raster(width: frame.columns, height: frame.rows, channels: 3, pixels: rgb)

@@ -149,7 +149,7 @@ let package = Package(
                     path: "Tests/NoticesTests", swiftSettings: strict),
         .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "HuiminCore"],
                     path: "Tests/ReconciliationTests", swiftSettings: strict),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"],
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"],
                     path: "Tests/ImagingTests", swiftSettings: strict),
         .testTarget(name: "ArchiveTests", dependencies: ["ImageArchive", "Imaging", "ObjectStore", "Database", "HuiminCore", "TestSupport",
                                                       .product(name: "GRDB", package: "GRDB.swift")],

@@ -96,6 +96,45 @@ struct IngestTests {
         #expect(hits == 0)
     }
 
+    @Test("every sample file with pixel data ingests; each gets a thumbnail or a recorded reason")
+    func sampleCorpus() async throws {
+        let archive = try ArchiveHarness()
+        var stored = 0
+        var refused: [String] = []
+        let paths = try DICOMSamples.files(in: "pydicom/data/test_files") + DICOMSamples.files(in: "data_store/data")
+        for path in paths where path.hasSuffix(".dcm") {
+            do {
+                let received = try await archive.ingest(try DICOMSamples.bytes(path))
+                if received.receipt != .duplicate { stored += 1 }
+            } catch let error as AppError {
+                refused.append("\(path.split(separator: "/").last!): \(error.code)")
+            }
+        }
+        // The deliberately broken samples, and the ones without instance identifiers.
+        #expect(stored > 100, "stored \(stored); refused \(refused)")
+        try await archive.renderPending()
+        var filter = InstanceFilter()
+        filter.limit = 10_000
+        let rows = try await archive.imaging.index.instances(filter)
+        #expect(rows.allSatisfy { $0.renderState != "pending" })
+        #expect(rows.allSatisfy { $0.renderState == "none" || $0.thumbnailSha256 != nil })
+        #expect(rows.filter { $0.renderState == "placeholder" }.allSatisfy { $0.renderReason?.isEmpty == false })
+        // Each family of transfer syntax rendered at least once.
+        let renderedSyntaxes = Set(rows.filter { $0.renderState == "rendered" }.map(\.transferSyntaxUid))
+        for syntax in ["1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.5",
+                       "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.80",
+                       "1.2.840.10008.1.2.4.90"] {
+            #expect(renderedSyntaxes.contains(syntax), "no \(syntax) rendered")
+        }
+        // The lossy JPEG 2000 samples share their SOP UIDs with uncompressed twins that arrive later (newer
+        // versions win), so one is stored under a UID of its own.
+        let lossy = try ArchiveHarness.reUID(try DICOMSamples.testFile("693_J2KI.dcm"), study: "1.2.826.0.1.7",
+                                             series: "1.2.826.0.1.7.1", instance: "1.2.826.0.1.7.1.1")
+        try await archive.ingest(lossy)
+        try await archive.renderPending()
+        #expect(try await archive.imaging.index.instance("1.2.826.0.1.7.1.1")?.renderState == "rendered")
+    }
+
     @Test("the sweep removes blobs nothing references once the grace period has passed; verify finds rot")
     func sweepAndVerify() async throws {
         let archive = try ArchiveHarness()

@@ -1,18 +1,19 @@
 import Imaging
+import TestSupport
 import Testing
 
 @Suite("Character sets")
 struct CharacterSetTests {
     private static func patientName(_ file: String) throws -> String? {
-        try DICOMFile.read(SampleFiles.bytes("pydicom/data/charset_files/" + file)).dataSet.string(.patientName)
+        try DICOMFile.read(DICOMSamples.bytes("pydicom/data/charset_files/" + file)).dataSet.string(.patientName)
     }
 
     @Test("Chinese names: UTF-8 (chrX1) and GB18030 (chrX2)")
     func chinese() throws {
-        let utf8 = try DICOMFile.read(SampleFiles.bytes("pydicom/data/charset_files/chrX1.dcm")).dataSet
+        let utf8 = try DICOMFile.read(DICOMSamples.bytes("pydicom/data/charset_files/chrX1.dcm")).dataSet
         #expect(utf8.characterSet == .utf8)
         #expect(utf8.personName(.patientName)?.ideographic == "王^小東")
-        let gb18030 = try DICOMFile.read(SampleFiles.bytes("pydicom/data/charset_files/chrX2.dcm")).dataSet
+        let gb18030 = try DICOMFile.read(DICOMSamples.bytes("pydicom/data/charset_files/chrX2.dcm")).dataSet
         #expect(gb18030.characterSet == .gb18030)
         #expect(gb18030.personName(.patientName)?.alphabetic == "Wang^XiaoDong")
         #expect(gb18030.personName(.patientName)?.ideographic == "王^小东")
@@ -34,7 +35,7 @@ struct CharacterSetTests {
     func sequenceItems() throws {
         let japanese = "ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう"
         for file in ["chrSQEncoding.dcm", "chrSQEncoding1.dcm"] {
-            let dataSet = try DICOMFile.read(SampleFiles.bytes("pydicom/data/charset_files/" + file)).dataSet
+            let dataSet = try DICOMFile.read(DICOMSamples.bytes("pydicom/data/charset_files/" + file)).dataSet
             let item = dataSet.sequence(Tag(0x0032, 0x1064)).first
             #expect(item?.string(.patientName) == japanese, "\(file)")
             #expect(dataSet.string(Tag(0x0032, 0x1032)) == "Doctor^Who^^MD")

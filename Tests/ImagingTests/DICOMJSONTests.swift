@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 @Suite("DICOM JSON (PS3.18 F.2)")
@@ -16,7 +17,7 @@ struct DICOMJSONTests {
 
     @Test("a CT instance: numbers as numbers, PN as groups, pixel data by bulk data URI")
     func ctSmall() throws {
-        let dataSet = try DICOMFile.read(SampleFiles.testFile("CT_small.dcm")).dataSet
+        let dataSet = try DICOMFile.read(DICOMSamples.testFile("CT_small.dcm")).dataSet
         let json = try object(dataSet) { $0 == .pixelData ? "https://pacs/bulk/7FE00010" : nil }
         #expect(attribute(json, "00100010")["vr"] as? String == "PN")
         let name = (attribute(json, "00100010")["Value"] as? [[String: String]])?.first
@@ -33,11 +34,11 @@ struct DICOMJSONTests {
 
     @Test("Chinese names keep their three groups; sequences nest as objects")
     func chineseAndSequences() throws {
-        let chinese = try DICOMFile.read(SampleFiles.bytes("pydicom/data/charset_files/chrX2.dcm")).dataSet
+        let chinese = try DICOMFile.read(DICOMSamples.bytes("pydicom/data/charset_files/chrX2.dcm")).dataSet
         let name = (attribute(try object(chinese), "00100010")["Value"] as? [[String: String]])?.first
         #expect(name == ["Alphabetic": "Wang^XiaoDong", "Ideographic": "王^小东"])
 
-        let encoded = try DICOMFile.read(SampleFiles.bytes("pydicom/data/charset_files/chrSQEncoding.dcm")).dataSet
+        let encoded = try DICOMFile.read(DICOMSamples.bytes("pydicom/data/charset_files/chrSQEncoding.dcm")).dataSet
         let procedures = attribute(try object(encoded), "00321064")
         #expect(procedures["vr"] as? String == "SQ")
         let item = (procedures["Value"] as? [[String: Any]])?.first ?? [:]

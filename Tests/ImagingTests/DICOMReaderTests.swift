@@ -1,4 +1,5 @@
 import Imaging
+import TestSupport
 import Testing
 
 @Suite("Reading DICOM files")
@@ -7,7 +8,7 @@ struct DICOMReaderTests {
 
     @Test("Explicit VR Little Endian CT: identifiers, image pixel module, pixel data location")
     func explicitLittleEndian() throws {
-        let bytes = try SampleFiles.testFile("CT_small.dcm")
+        let bytes = try DICOMSamples.testFile("CT_small.dcm")
         let file = try DICOMFile.read(bytes)
         #expect(file.transferSyntax == .explicitVRLittleEndian)
         #expect(file.meta.string(.transferSyntaxUID) == TransferSyntax.explicitVRLittleEndian.uid)
@@ -29,14 +30,14 @@ struct DICOMReaderTests {
     @Test("the same MR image in Explicit LE, Implicit LE and Explicit BE reads the same values",
           arguments: ["MR_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_expb.dcm"])
     func mrInEverySyntax(name: String) throws {
-        let file = try DICOMFile.read(SampleFiles.testFile(name))
+        let file = try DICOMFile.read(DICOMSamples.testFile(name))
         #expect(file.dataSet.string(.sopInstanceUID) == mrInstanceUID)
         #expect(file.dataSet.string(.patientID) == "4MR1")
         #expect(file.dataSet.int(.rows) == 64)
         #expect(file.dataSet.int(.columns) == 64)
         #expect(file.dataSet.double(.windowCenter) == 600)
         #expect(file.dataSet.double(.windowWidth) == 1600)
-        let reference = try DICOMFile.read(SampleFiles.testFile("MR_small.dcm"))
+        let reference = try DICOMFile.read(DICOMSamples.testFile("MR_small.dcm"))
         guard case .native(let pixels)? = file.dataSet.pixelData, case .native(let expected)? = reference.dataSet.pixelData else {
             Issue.record("no native pixel data in \(name)")
             return
@@ -49,8 +50,8 @@ struct DICOMReaderTests {
 
     @Test("the syntaxes are named in the meta")
     func syntaxes() throws {
-        #expect(try DICOMFile.read(SampleFiles.testFile("MR_small_implicit.dcm")).transferSyntax == .implicitVRLittleEndian)
-        let bigEndian = try DICOMFile.read(SampleFiles.testFile("MR_small_bigendian.dcm"))
+        #expect(try DICOMFile.read(DICOMSamples.testFile("MR_small_implicit.dcm")).transferSyntax == .implicitVRLittleEndian)
+        let bigEndian = try DICOMFile.read(DICOMSamples.testFile("MR_small_bigendian.dcm"))
         #expect(bigEndian.transferSyntax == .explicitVRBigEndian)
         #expect(bigEndian.dataSet.bigEndian)
         #expect(!bigEndian.meta.bigEndian)
@@ -58,7 +59,7 @@ struct DICOMReaderTests {
 
     @Test("a deflated data set inflates (raw DEFLATE) to a 512x512 image")
     func deflated() throws {
-        let file = try DICOMFile.read(SampleFiles.testFile("image_dfl.dcm"))
+        let file = try DICOMFile.read(DICOMSamples.testFile("image_dfl.dcm"))
         #expect(file.transferSyntax == .deflatedExplicitVRLittleEndian)
         #expect(file.dataSet.int(.rows) == 512)
         #expect(file.dataSet.int(.columns) == 512)
@@ -74,7 +75,7 @@ struct DICOMReaderTests {
     @Test("raw data sets without preamble or meta: little and big endian",
           arguments: ["ExplVR_LitEndNoMeta.dcm", "ExplVR_BigEndNoMeta.dcm"])
     func noMeta(name: String) throws {
-        let file = try DICOMFile.read(SampleFiles.testFile(name))
+        let file = try DICOMFile.read(DICOMSamples.testFile(name))
         #expect(file.meta.elements.isEmpty)
         #expect(file.transferSyntax.isBigEndian == name.contains("Big"))
         #expect(file.dataSet.string(.sopInstanceUID) == "1.2.333.4444.5.6.7.8")
@@ -82,7 +83,7 @@ struct DICOMReaderTests {
 
     @Test("encapsulated JPEG frames: offset table and fragments, and their place in the file")
     func encapsulated() throws {
-        let bytes = try SampleFiles.testFile("examples_ybr_color.dcm")
+        let bytes = try DICOMSamples.testFile("examples_ybr_color.dcm")
         let file = try DICOMFile.read(bytes)
         #expect(file.transferSyntax.isEncapsulated)
         #expect(file.dataSet.int(.numberOfFrames) == 30)
@@ -100,7 +101,7 @@ struct DICOMReaderTests {
 
     @Test("stopping before the pixel data keeps the header and the pixels' location")
     func stopBeforePixelData() throws {
-        let bytes = try SampleFiles.testFile("examples_ybr_color.dcm")
+        let bytes = try DICOMSamples.testFile("examples_ybr_color.dcm")
         let full = try DICOMFile.read(bytes)
         let header = try DICOMFile.read(bytes, stopBeforePixelData: true)
         #expect(header.dataSet.pixelData == nil)
@@ -110,7 +111,7 @@ struct DICOMReaderTests {
 
     @Test("nested sequences of defined and undefined length")
     func sequences() throws {
-        let plan = try DICOMFile.read(SampleFiles.testFile("rtplan.dcm")).dataSet
+        let plan = try DICOMFile.read(DICOMSamples.testFile("rtplan.dcm")).dataSet
         let beams = plan.sequence(Tag(0x300A, 0x00B0))
         #expect(beams.count == 1)
         #expect(beams.first?.string(Tag(0x300A, 0x00C2)) == "Field 1")
@@ -119,7 +120,7 @@ struct DICOMReaderTests {
         // Nominal Beam Energy: outside the dictionary, so UN text in this Implicit VR file.
         #expect(controlPoints.first?.string(Tag(0x300A, 0x0114)).flatMap(Double.init) == 6)
 
-        let nested = try DICOMFile.read(SampleFiles.testFile("nested_priv_SQ.dcm")).dataSet
+        let nested = try DICOMFile.read(DICOMSamples.testFile("nested_priv_SQ.dcm")).dataSet
         let outer = nested.sequence(Tag(0x0001, 0x0001))
         #expect(outer.first?.string(Tag(0x0001, 0x0002)) == "Nested SQ")
         #expect(outer.first?.sequence(Tag(0x0001, 0x0001)).first?.string(Tag(0x0001, 0x0001)) == "Double Nested SQ")
@@ -127,7 +128,7 @@ struct DICOMReaderTests {
 
     @Test("sequences stored as UN (private, and standard ones inside) are read as sequences")
     func unSequence() throws {
-        let file = try DICOMFile.read(SampleFiles.testFile("UN_sequence.dcm"))
+        let file = try DICOMFile.read(DICOMSamples.testFile("UN_sequence.dcm"))
         let item = file.dataSet.sequence(Tag(0x4453, 0x100C)).first
         #expect(item?.string(.studyInstanceUID) == "1.2.840.113619.2.327.3.185221411.476.1398588725.795")
         let referencedSOP = item?.sequence(Tag(0x0008, 0x1115)).first?.sequence(Tag(0x0008, 0x1199)).first
@@ -136,7 +137,7 @@ struct DICOMReaderTests {
 
     @Test("Implicit VR \"US or SS\" attributes are signed when the pixels are")
     func signedness() throws {
-        let implicit = try DICOMFile.read(SampleFiles.testFile("MR_small_implicit.dcm")).dataSet
+        let implicit = try DICOMFile.read(DICOMSamples.testFile("MR_small_implicit.dcm")).dataSet
         #expect(implicit[Tag(0x0028, 0x0106)]?.vr == .SS)
         #expect(implicit.int(Tag(0x0028, 0x0107)) == 4000)
 

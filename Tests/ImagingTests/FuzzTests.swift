@@ -1,4 +1,5 @@
 import Imaging
+import TestSupport
 import Testing
 
 /// Malformed input must end in a DICOMError or a data set, never a trap, a hang or a huge
@@ -35,7 +36,7 @@ struct FuzzTests {
     @Test("every cut of the first kilobytes of each sample")
     func truncations() throws {
         for path in Self.samples {
-            let bytes = try SampleFiles.bytes(path)
+            let bytes = try DICOMSamples.bytes(path)
             for cut in 0..<min(bytes.count, 1600) {
                 Self.survive(Array(bytes[..<cut]), headerOnly: cut % 2 == 0)
             }
@@ -47,7 +48,7 @@ struct FuzzTests {
         var random = Random(state: 0x4855_494D_494E)  // "HUIMIN"
         var iterations = 0
         for path in Self.samples {
-            let original = try SampleFiles.bytes(path)
+            let original = try DICOMSamples.bytes(path)
             for round in 0..<1000 {
                 var bytes = original
                 // Most structure lives in the header: aim there more often than at pixels.
@@ -74,7 +75,7 @@ struct FuzzTests {
 
     @Test("the machine codes of the errors")
     func errorCodes() throws {
-        let ct = try SampleFiles.testFile("CT_small.dcm")
+        let ct = try DICOMSamples.testFile("CT_small.dcm")
         #expect(throws: DICOMError.truncated(offset: 20_000)) { try DICOMFile.read(Array(ct[..<20_000])) }
         #expect(throws: DICOMError.notDICOM) { try DICOMFile.read(Array("not a DICOM file at all".utf8)) }
         #expect(throws: DICOMError.notDICOM) { try DICOMFile.read([]) }

@@ -1,4 +1,5 @@
 import Imaging
+import TestSupport
 import Testing
 
 @Suite("Writing Part 10 files")
@@ -12,7 +13,7 @@ struct Part10WriterTests {
         "pydicom/data/charset_files/chrX2.dcm", "data_store/data/emri_small_RLE.dcm",
     ])
     func roundTrip(path: String) throws {
-        let original = try DICOMFile.read(SampleFiles.bytes(path))
+        let original = try DICOMFile.read(DICOMSamples.bytes(path))
         let syntax = original.transferSyntax.isEncapsulated ? original.transferSyntax : .explicitVRLittleEndian
         let sopClass = original.dataSet.string(.sopClassUID) ?? "1.2.840.10008.5.1.4.1.1.7"
         let sopInstance = original.dataSet.string(.sopInstanceUID) ?? "2.25.1"
@@ -31,7 +32,7 @@ struct Part10WriterTests {
 
     @Test("a re-UIDed file: new UIDs in meta and data set, a correct meta group")
     func reUID() throws {
-        let original = try DICOMFile.read(SampleFiles.testFile("CT_small.dcm"))
+        let original = try DICOMFile.read(DICOMSamples.testFile("CT_small.dcm"))
         let written = try DICOMFile.write(original.dataSet, sopClassUID: "1.2.840.10008.5.1.4.1.1.2", sopInstanceUID: "2.25.42")
         #expect(written[128..<132].elementsEqual("DICM".utf8))
         let file = try DICOMFile.read(written)

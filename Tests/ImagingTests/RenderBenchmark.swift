@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 /// Thumbnail timings for `assets/bench/render-bench.sh` (run in release). Enabled by
@@ -17,7 +18,7 @@ struct RenderBenchmark {
     @Test("RenderBenchmark: thumbnail time per file", .enabled(if: ProcessInfo.processInfo.environment["HUIMIN_RENDER_BENCH"] != nil))
     func thumbnails() throws {
         for path in Self.files {
-            let bytes = try SampleFiles.bytes(path)
+            let bytes = try DICOMSamples.bytes(path)
             let rounds = 10
             let start = ContinuousClock.now
             for _ in 0..<rounds {

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 /// Writes full-size renderings of the sample files for `assets/bench/render-diff.sh`, which
@@ -11,10 +12,10 @@ struct RenderDiffExport {
           .enabled(if: ProcessInfo.processInfo.environment["HUIMIN_RENDER_DIFF_DIR"] != nil))
     func export() throws {
         let output = URL(fileURLWithPath: ProcessInfo.processInfo.environment["HUIMIN_RENDER_DIFF_DIR"]!)
-        let root = try SampleFiles.url("")
+        let root = try DICOMSamples.url("")
         var index: [String] = []
         for path in SampleRenderingTests.files {
-            guard let file = try? DICOMFile.read(SampleFiles.bytes(path)), file.dataSet.pixelData != nil,
+            guard let file = try? DICOMFile.read(DICOMSamples.bytes(path)), file.dataSet.pixelData != nil,
                   let raster = try? Renderer.raster(file.dataSet, transferSyntaxUID: file.transferSyntax.uid) else { continue }
             let name = String(path.split(separator: "/").last!.dropLast(4))
             let header = "\(raster.channels == 1 ? "P5" : "P6")\n\(raster.width) \(raster.height)\n255\n"

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 /// Every file of the pydicom and pydicom-data test sets.
@@ -20,7 +21,7 @@ struct SampleCorpusTests {
     private static let notDICOMSuffixes = [".txt", ".json", ".dump", ".gz", ".icc", "README"]
 
     private static func corpus() throws -> [String] {
-        let root = try SampleFiles.url("")
+        let root = try DICOMSamples.url("")
         var paths: [String] = []
         for folder in ["pydicom/data/test_files", "pydicom/data/charset_files", "data_store/data"] {
             let base = root.appendingPathComponent(folder)
@@ -39,7 +40,7 @@ struct SampleCorpusTests {
         #expect(paths.count > 230)
         var parsed = 0
         for path in paths where !Self.notDICOMSuffixes.contains(where: path.hasSuffix) {
-            let bytes = try SampleFiles.bytes(path)
+            let bytes = try DICOMSamples.bytes(path)
             do {
                 let full = try DICOMFile.read(bytes)
                 let header = try DICOMFile.read(bytes, stopBeforePixelData: true)
@@ -58,7 +59,7 @@ struct SampleCorpusTests {
     @Test("files beside the samples that are not DICOM are reported as such")
     func notDICOM() throws {
         for path in try Self.corpus() where Self.notDICOMSuffixes.contains(where: path.hasSuffix) {
-            #expect(throws: DICOMError.notDICOM, "\(path)") { try DICOMFile.read(SampleFiles.bytes(path)) }
+            #expect(throws: DICOMError.notDICOM, "\(path)") { try DICOMFile.read(DICOMSamples.bytes(path)) }
         }
     }
 }

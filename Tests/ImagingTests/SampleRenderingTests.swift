@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 /// Every pydicom / pydicom-data sample with pixel data renders a thumbnail, or gives one of the
@@ -18,7 +19,7 @@ struct SampleRenderingTests {
     /// The samples' paths relative to the samples root (empty when the samples are not installed;
     /// `familiesRender` then records the missing samples as a failure).
     static let files: [String] = {
-        guard let root = SampleFiles.root else { return [] }
+        guard let root = DICOMSamples.root else { return [] }
         return ["pydicom/data/test_files", "data_store/data"].flatMap { directory in
             let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(directory).path)) ?? []
             return names.filter { $0.hasSuffix(".dcm") }.sorted().map { directory + "/" + $0 }
@@ -27,7 +28,7 @@ struct SampleRenderingTests {
 
     @Test("each sample with pixel data renders a thumbnail or gives its known reason", arguments: files)
     func thumbnail(_ path: String) throws {
-        guard let file = try? DICOMFile.read(SampleFiles.bytes(path)), file.dataSet.pixelData != nil else { return }
+        guard let file = try? DICOMFile.read(DICOMSamples.bytes(path)), file.dataSet.pixelData != nil else { return }
         let thumbnail = Renderer.thumbnail(file.dataSet, transferSyntaxUID: file.transferSyntax.uid)
         let name = String(path.split(separator: "/").last!)
         #expect(thumbnail.failure == Self.reasons[name], "\(name)")
@@ -42,7 +43,7 @@ struct SampleRenderingTests {
         "pydicom/data/test_files/MR_small_jpeg_ls_lossless.dcm", "pydicom/data/test_files/MR_small_jp2klossless.dcm",
     ])
     func familiesRender(_ path: String) throws {
-        let file = try DICOMFile.read(SampleFiles.bytes(path))
+        let file = try DICOMFile.read(DICOMSamples.bytes(path))
         let image = try Renderer.render(file.dataSet, transferSyntaxUID: file.transferSyntax.uid)
         #expect(image.width > 0 && image.jpeg.count > 100)
     }
@@ -112,12 +113,12 @@ struct SampleRenderingTests {
     }
 
     static func raster(_ path: String) throws -> Raster {
-        let file = try DICOMFile.read(SampleFiles.bytes(path))
+        let file = try DICOMFile.read(DICOMSamples.bytes(path))
         return try Renderer.raster(file.dataSet, transferSyntaxUID: file.transferSyntax.uid)
     }
 
     static func samples(_ path: String, frame: Int = 0) throws -> DecodedFrame {
-        let file = try DICOMFile.read(SampleFiles.bytes(path))
+        let file = try DICOMFile.read(DICOMSamples.bytes(path))
         return try FrameDecoder(file.dataSet, transferSyntaxUID: file.transferSyntax.uid).decode(frame: frame)
     }
 }

@@ -30,6 +30,7 @@ public func buildApplication(services: HuiminServices, logger: Logger) -> some A
 public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: DicomWebCORS())
     router.add(middleware: ErrorMiddleware())
     router.get("healthz") { _, _ in JSONResponse(["status": "ok"]) }
     router.get("readyz") { _, _ in

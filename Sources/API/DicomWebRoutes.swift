@@ -201,11 +201,11 @@ struct DicomWebRoutes {
             status: .ok,
             headers: [.contentType: "multipart/related; type=\"application/dicom\"; boundary=\(boundary)"],
             body: ResponseBody { writer in
-                // One file in memory at a time, however large the study.
+                // A megabyte in memory at a time, however large the study.
                 for row in rows {
                     let type = "application/dicom; transfer-syntax=\(row.transferSyntaxUid)"
                     try await writer.write(ByteBuffer(bytes: MultipartRelated.header(boundary: boundary, contentType: type)))
-                    try await writer.write(ByteBuffer(bytes: try retrieval.file(row)))
+                    try await retrieval.streamFile(row) { piece in try await writer.write(ByteBuffer(bytes: piece)) }
                     try await writer.write(ByteBuffer(string: "\r\n"))
                 }
                 try await writer.write(ByteBuffer(bytes: MultipartRelated.closing(boundary: boundary)))

@@ -12,12 +12,6 @@ public struct DicomIngest: Sendable {
     let crypto: any CryptoProfile
     let clock: any HuiminClock
 
-    /// Headers sit at the start of a file; this much is read first, and the whole file only when a
-    /// header runs longer (large private blocks, embedded icons).
-    static let headerProbe = 256 * 1024
-    /// A header longer than this is not a header a PACS sends.
-    static let headerLimit = 64 * 1024 * 1024
-
     public init(objects: any ObjectStore, index: ImagingStore, crypto: any CryptoProfile, clock: any HuiminClock) {
         self.objects = objects
         self.index = index
@@ -68,19 +62,10 @@ public struct DicomIngest: Sendable {
     }
 
     private func readHeader(_ blob: StoredBlob) throws -> DICOMFile {
-        var length = Int(min(blob.size, Int64(Self.headerProbe)))
-        while true {
-            let bytes = try objects.read(blob.key, offset: 0, length: length)
-            do {
-                return try DICOMFile.read(bytes, stopBeforePixelData: true)
-            } catch {
-                // Maybe cut short by the probe rather than by the file: read more and try again.
-                if Int64(length) < blob.size, length < Self.headerLimit {
-                    length = Int(min(blob.size, Int64(min(length * 8, Self.headerLimit))))
-                    continue
-                }
-                throw ArchiveErrors.unreadable(error)
-            }
+        do {
+            return try HeaderReader(objects: objects).read(blob.key, size: blob.size)
+        } catch let error as DICOMError {
+            throw ArchiveErrors.unreadable(error)
         }
     }
 }

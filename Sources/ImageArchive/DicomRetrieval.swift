@@ -44,6 +44,18 @@ public struct DicomRetrieval: Sendable {
         try objects.read(try BlobKey(row.blobSha256))
     }
 
+    /// The stored file in pieces, so a multi-gigabyte study streams out without being held in memory.
+    public func streamFile(_ row: InstanceRow, chunk: Int = 1 << 20, _ body: ([UInt8]) async throws -> Void) async throws {
+        let key = try BlobKey(row.blobSha256)
+        var offset: Int64 = 0
+        while offset < row.size {
+            let piece = try objects.read(key, offset: offset, length: Int(min(Int64(chunk), row.size - offset)))
+            guard !piece.isEmpty else { throw AppError.internalError }
+            try await body(piece)
+            offset += Int64(piece.count)
+        }
+    }
+
     /// The DICOM JSON array of the instances' metadata, joined from the documents kept at ingest.
     public func metadata(_ rows: [InstanceRow]) throws -> [UInt8] {
         var body: [UInt8] = [UInt8(ascii: "[")]
@@ -78,28 +90,39 @@ public struct DicomRetrieval: Sendable {
 
     /// A rendering for a viewer: a frame (1-based), a size, and a window (explicit or a CT preset).
     public func rendered(_ row: InstanceRow, frame: Int?, size: Int, window: Window?, quality: Int) throws -> RenderedImage {
-        let file = try parsed(row)
-        guard file.dataSet.pixelData != nil else { throw Self.noPixels }
+        let source: (dataSet: DataSet, transferSyntaxUID: String, frame: Int)
         do {
-            return try Renderer.render(file.dataSet, transferSyntaxUID: file.transferSyntax.uid, frame: frame.map { $0 - 1 },
+            source = try FrameExcerpt(objects: objects).dataSet(row, frame: frame.map { $0 - 1 })
+        } catch let error as DICOMError {
+            throw ArchiveErrors.unreadable(error)
+        } catch let error as RenderError {
+            throw Self.renderFailure(error)
+        }
+        guard source.dataSet.pixelData != nil else { throw Self.noPixels }
+        do {
+            return try Renderer.render(source.dataSet, transferSyntaxUID: source.transferSyntaxUID, frame: source.frame,
                                        size: size, window: window, upscale: true, quality: quality)
         } catch {
-            if case .invalid(let reason) = error, reason.hasPrefix("frame") {
-                throw AppError.notFound("frame_not_found", reason)
-            }
-            throw AppError("rendering_unsupported", status: 406, "This image cannot be rendered: \(error.description).")
+            throw Self.renderFailure(error)
         }
+    }
+
+    private static func renderFailure(_ error: RenderError) -> AppError {
+        if case .invalid(let reason) = error, reason.hasPrefix("frame") {
+            return AppError.notFound("frame_not_found", reason)
+        }
+        return AppError("rendering_unsupported", status: 406, "This image cannot be rendered: \(error.description).")
     }
 
     /// The thumbnail kept at ingest (or, before the worker got to it, one rendered now).
     public func thumbnail(_ row: InstanceRow) throws -> [UInt8] {
         if let sha = row.thumbnailSha256 { return try objects.read(try BlobKey(sha)) }
-        return InstanceRenditions.renditions(of: try file(row)).thumbnail
+        return InstanceRenditions.renditions { try FrameExcerpt(objects: objects).dataSet(row) }.thumbnail
     }
 
     public func preview(_ row: InstanceRow) throws -> [UInt8] {
         if let sha = row.previewSha256 { return try objects.read(try BlobKey(sha)) }
-        return try InstanceRenditions.renditions(of: try file(row)).preview ?? thumbnail(row)
+        return try InstanceRenditions.renditions { try FrameExcerpt(objects: objects).dataSet(row) }.preview ?? thumbnail(row)
     }
 
     private func parsed(_ row: InstanceRow) throws -> DICOMFile {

@@ -23,8 +23,7 @@ public struct InstanceRenditions: Sendable {
             // A newer version arrived: its own job renders it.
             return
         }
-        let bytes = try objects.read(try BlobKey(row.blobSha256))
-        let outcome = Self.renditions(of: bytes)
+        let outcome = Self.renditions { try FrameExcerpt(objects: objects).dataSet(row) }
         let thumbnail = try objects.put(outcome.thumbnail)
         let preview = try outcome.preview.map { try objects.put($0) }
         try await index.finishRender(
@@ -34,11 +33,11 @@ public struct InstanceRenditions: Sendable {
     }
 
     /// Decodes the middle frame once and encodes both sizes from it.
-    static func renditions(of bytes: [UInt8]) -> (thumbnail: [UInt8], preview: [UInt8]?, reason: String?) {
+    static func renditions(_ load: () throws -> (dataSet: DataSet, transferSyntaxUID: String, frame: Int))
+        -> (thumbnail: [UInt8], preview: [UInt8]?, reason: String?) {
         do {
-            let file = try DICOMFile.read(bytes)
-            let frames = max(1, file.dataSet.int(.numberOfFrames) ?? 1)
-            let raster = try Renderer.raster(file.dataSet, transferSyntaxUID: file.transferSyntax.uid, frame: frames / 2)
+            let source = try load()
+            let raster = try Renderer.raster(source.dataSet, transferSyntaxUID: source.transferSyntaxUID, frame: source.frame)
             func encoded(_ box: Int) throws -> [UInt8] {
                 let fitted = raster.fittedSize(box: box, upscale: false)
                 return try JPEGEncoder.encode(raster.resized(width: fitted.width, height: fitted.height))

@@ -252,3 +252,24 @@ struct ImagingUploadTests {
         }
     }
 }
+
+@Suite("DICOMweb for browser viewers")
+struct DicomWebCORSTests {
+    @Test("a viewer on another origin gets its preflight answered and CORS headers on answers and errors; the resident API does not")
+    func cors() async throws {
+        try await TestHarness.with { h in
+            try await h.test { client in
+                let origin: HTTPFields = [.origin: "https://viewer.example"]
+                let preflight = try await client.execute(uri: "/dicomweb/studies", method: .options,
+                                                         headers: origin + [.accessControlRequestMethod: "GET"]) { $0 }
+                #expect(preflight.status == .noContent)
+                #expect(preflight.headers[.accessControlAllowOrigin] == "https://viewer.example")
+                #expect(preflight.headers[.accessControlAllowHeaders]?.contains("Authorization") == true)
+                let refused = try await client.execute(uri: "/dicomweb/studies", method: .get, headers: origin) { $0 }
+                #expect(refused.status == .unauthorized && refused.headers[.accessControlAllowOrigin] == "https://viewer.example")
+                let api = try await client.execute(uri: "/api/v1/catalog/hospitals", method: .get, headers: origin) { $0 }
+                #expect(api.headers[.accessControlAllowOrigin] == nil)
+            }
+        }
+    }
+}

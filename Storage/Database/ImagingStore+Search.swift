@@ -101,3 +101,20 @@ struct SQLConditions {
         StatementArguments(values + [limit, offset])
     }
 }
+
+extension ImagingStore {
+    /// A person's studies, linked two ways: the hospital's patient ID on one of the person's bound
+    /// patient cards (就诊卡), or the ID-card number the PACS filed the study under (real-name
+    /// registry). Worked out when asked, so a card bound after the images arrived still links them.
+    public func studies(personID: String, limit: Int = 200) async throws -> [StudyRow] {
+        try await database.pool.read { db in
+            try StudyRow.fetchAll(db, sql: """
+                SELECT s.* FROM dicom_study s
+                WHERE EXISTS (SELECT 1 FROM patient_card c
+                              WHERE c.person_id = ? AND c.hospital_code = s.hospital_code AND c.patient_id = s.patient_id)
+                   OR s.id_number_index = (SELECT id_number_index FROM person WHERE id = ?)
+                ORDER BY s.study_date DESC, s.study_time DESC LIMIT ?
+                """, arguments: [personID, personID, limit])
+        }
+    }
+}

@@ -152,3 +152,32 @@ struct IngestTests {
         #expect(usage.count == 1 && usage[0].hospitalCode == "H0001" && usage[0].bytes > 0)
     }
 }
+
+@Suite("Imaging archive: a study's link to a resident")
+struct StudyLinkTests {
+    @Test("studies link through the person's patient card at that hospital, or through the ID-card number the PACS used")
+    func linksToResident() async throws {
+        let archive = try ArchiveHarness()
+        let idNumber = "11010519491231002X"
+        try await archive.database.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO person (id, id_number_index, id_number_sealed, name_sealed, sex, birth_date, created_at, updated_at)
+                VALUES ('per_1', ?, x'00', x'00', 'female', '1949-12-31', '2026-01-01', '2026-01-01')
+                """, arguments: [archive.crypto.blindIndex("id:" + idNumber)])
+            try db.execute(sql: """
+                INSERT INTO patient_card (person_id, hospital_code, patient_id, card_number, bound_at)
+                VALUES ('per_1', 'H0001', 'P-77', 'C-77', '2026-01-01')
+                """)
+        }
+        let ct = try DICOMSamples.testFile("CT_small.dcm")
+        try await archive.ingest(try ArchiveHarness.reUID(ct, study: "1.2.826.0.2.1", series: "1.2.826.0.2.1.1", instance: "1.2.826.0.2.1.1.1",
+                                                          patientID: "P-77"), hospital: "H0001")
+        try await archive.ingest(try ArchiveHarness.reUID(ct, study: "1.2.826.0.2.2", series: "1.2.826.0.2.2.1", instance: "1.2.826.0.2.2.1.1",
+                                                          patientID: idNumber), hospital: "H0002")
+        try await archive.ingest(try ArchiveHarness.reUID(ct, study: "1.2.826.0.2.3", series: "1.2.826.0.2.3.1", instance: "1.2.826.0.2.3.1.1",
+                                                          patientID: "P-77"), hospital: "H0002")
+        let linked = try await archive.imaging.index.studies(personID: "per_1").map(\.studyUid).sorted()
+        #expect(linked == ["1.2.826.0.2.1", "1.2.826.0.2.2"])
+        #expect(try await archive.imaging.index.studies(personID: "per_2").isEmpty)
+    }
+}

@@ -114,7 +114,7 @@ let package = Package(
                 path: "Sources/Notices", swiftSettings: strict),
         .target(name: "API", dependencies: [
             "HuiminCore", "Database", "Notices", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport", "Messaging",
-            "ImageArchive", "Imaging", "Reconciliation",
+            "ImageArchive", "Imaging", "Reconciliation", "ObjectStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

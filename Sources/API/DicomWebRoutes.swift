@@ -4,6 +4,7 @@ import HuiminCore
 import Hummingbird
 import ImageArchive
 import Imaging
+import ObjectStore
 import HTTPTypes
 import Residents
 
@@ -13,8 +14,8 @@ import Residents
 struct DicomWebRoutes {
     let services: HuiminServices
 
-    /// A STOW-RS request holds a study or part of one; larger pushes split into several requests.
-    static let stowLimit = 1024 * 1024 * 1024
+    /// Parts stream into the object store as they arrive, so this only caps one request's total.
+    static let stowLimit = 16 << 30
 
     func register(on router: RouterGroup<some RequestContext>) {
         let dicomweb = router.group("dicomweb")
@@ -145,33 +146,51 @@ struct DicomWebRoutes {
             throw AppError("media_type_unsupported", status: 415,
                            "STOW-RS takes multipart/related; type=\"application/dicom\" with a boundary.")
         }
-        let body = Array(buffer: try await request.body.collect(upTo: Self.stowLimit))
-        let parts = try MultipartRelated.parts(body, boundary: boundary)
         var stored: [[String: Any]] = []
         var failed: [[String: Any]] = []
         let base = baseURL(request)
-        for part in parts {
-            guard part.contentType.map({ $0.lowercased().hasPrefix("application/dicom") }) ?? true else {
-                failed.append(Self.failure(sopClass: nil, sopInstance: nil, reason: 0x0122))
-                continue
-            }
-            do {
-                let received = try await services.imaging.ingest.receive(bytes: Array(part.body), hospitalCode: hospital,
-                                                                         actor: .staff(staff.id))
-                if let studyUID, received.studyUID != studyUID {
-                    failed.append(Self.failure(sopClass: received.sopClassUID, sopInstance: received.sopInstanceUID, reason: 0xA900))
-                    continue
+        let ingest = services.imaging.ingest
+        var stream = MultipartStream(boundary: boundary)
+        // The part being received: its writer, or nil when its type is refused and its bytes skipped.
+        var current: (any BlobWriter)?
+        var skipping = false
+        var total = 0
+        defer { current?.abandon() }
+        for try await buffer in request.body {
+            total += buffer.readableBytes
+            guard total <= Self.stowLimit else { throw AppError("dicom_too_large", status: 413, "The upload is larger than the archive accepts.") }
+            for event in try stream.feed(buffer.readableBytesView) {
+                switch event {
+                case .partStart(let contentType):
+                    skipping = !(contentType.map { $0.lowercased().hasPrefix("application/dicom") } ?? true)
+                    current = skipping ? nil : try ingest.startFile()
+                case .partBytes(let bytes):
+                    try bytes.withUnsafeBytes { try current?.append($0) }
+                case .partEnd:
+                    if skipping {
+                        // 0x0122: the SOP class (here, the media type) is not supported.
+                        failed.append(Self.failure(sopClass: nil, sopInstance: nil, reason: 0x0122))
+                    } else if let writer = current {
+                        current = nil
+                        do {
+                            let received = try await ingest.finish(writer, hospitalCode: hospital, actor: .staff(staff.id))
+                            if let studyUID, received.studyUID != studyUID {
+                                failed.append(Self.failure(sopClass: received.sopClassUID, sopInstance: received.sopInstanceUID,
+                                                           reason: 0xA900))
+                            } else {
+                                stored.append(Self.reference(received, base: base))
+                            }
+                        } catch let error as AppError where error.status < 500 {
+                            // 0xC000: cannot understand; 0xA900: does not match the SOP class (missing identifiers).
+                            failed.append(Self.failure(sopClass: nil, sopInstance: nil,
+                                                       reason: error.code == "dicom_missing_uid" ? 0xA900 : 0xC000))
+                        }
+                    }
                 }
-                stored.append([
-                    Tag(0x0008, 0x1150).hex: ["vr": "UI", "Value": [received.sopClassUID]],
-                    Tag(0x0008, 0x1155).hex: ["vr": "UI", "Value": [received.sopInstanceUID]],
-                    Tag(0x0008, 0x1190).hex: ["vr": "UR", "Value": [
-                        "\(base)/studies/\(received.studyUID)/series/\(received.seriesUID)/instances/\(received.sopInstanceUID)"]],
-                ])
-            } catch let error as AppError where error.status < 500 {
-                // 0xC000: cannot understand; 0xA900: does not match the SOP class (missing identifiers).
-                failed.append(Self.failure(sopClass: nil, sopInstance: nil, reason: error.code == "dicom_missing_uid" ? 0xA900 : 0xC000))
             }
+        }
+        guard stream.isComplete else {
+            throw AppError.invalid("multipart_malformed", "The body is not multipart/related with the boundary its Content-Type names.")
         }
         var answer: [String: Any] = [:]
         if !stored.isEmpty { answer[Tag(0x0008, 0x1199).hex] = ["vr": "SQ", "Value": stored] }
@@ -180,6 +199,15 @@ struct DicomWebRoutes {
         let status: HTTPResponse.Status = failed.isEmpty ? .ok : (stored.isEmpty ? .conflict : .accepted)
         return Response(status: status, headers: [.contentType: "application/dicom+json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys]))))
+    }
+
+    private static func reference(_ received: DicomIngest.Received, base: String) -> [String: Any] {
+        [
+            Tag(0x0008, 0x1150).hex: ["vr": "UI", "Value": [received.sopClassUID]],
+            Tag(0x0008, 0x1155).hex: ["vr": "UI", "Value": [received.sopInstanceUID]],
+            Tag(0x0008, 0x1190).hex: ["vr": "UR", "Value": [
+                "\(base)/studies/\(received.studyUID)/series/\(received.seriesUID)/instances/\(received.sopInstanceUID)"]],
+        ]
     }
 
     private static func failure(sopClass: String?, sopInstance: String?, reason: Int) -> [String: Any] {

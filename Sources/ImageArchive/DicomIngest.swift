@@ -33,9 +33,24 @@ public struct DicomIngest: Sendable {
     public func receive(hospitalCode: String, actor: AuditActor,
                         write: (any BlobWriter) async throws -> Void) async throws -> Received {
         let writer = try objects.makeWriter()
-        let blob: StoredBlob
         do {
             try await write(writer)
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        return try await finish(writer, hospitalCode: hospitalCode, actor: actor)
+    }
+
+    /// A writer for a file whose bytes arrive piece by piece (a STOW-RS part); `finish` takes it in.
+    public func startFile() throws -> any BlobWriter {
+        try objects.makeWriter()
+    }
+
+    /// Makes the written bytes durable, parses their header and indexes them with their render job.
+    public func finish(_ writer: any BlobWriter, hospitalCode: String, actor: AuditActor) async throws -> Received {
+        let blob: StoredBlob
+        do {
             blob = try writer.finish()
         } catch {
             writer.abandon()

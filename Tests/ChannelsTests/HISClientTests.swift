@@ -88,7 +88,7 @@ struct HISClientTests {
             let started = ContinuousClock.now
             let error = await appError { try await his.findPatients(hospitalCode: "H0001", idNumber: "11010519491231002X") }
             #expect(error?.code == "channel_timeout")
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(20))
             // The fault was for one call only. (A roomier timeout here: on a loaded CI machine an
             // ordinary call can take longer than the 1 s that makes the fault quick to test.)
             let patient = HISClient(settings: sandbox.channels, transport: HTTPTransport(timeout: 10))

@@ -263,13 +263,16 @@ struct WeChatPaySignatureTests {
     @Test("vendor errors, timeouts and unreachable hosts become AppErrors with clear codes")
     func failures() async throws {
         try await WeChatPayHarness.run(timeout: 4) { wx in
+            // Answered calls get a roomy timeout: on a loaded machine an answer can take longer than the
+            // 4 s that keeps the hang below quick to test.
+            let roomy = WeChatPayClient(configuration: wx.configuration, transport: SandboxHarness.control, clock: wx.clock)
             try await wx.sandbox.post("/sandbox/wechatpay/faults", #"{"kind": "error", "code": "SYSTEM_ERROR", "status": 500}"#)
-            let system = await appError { try await wx.client.query(outTradeNo: "P1234567") }
+            let system = await appError { try await roomy.query(outTradeNo: "P1234567") }
             #expect(system?.code == "wechatpay_system_error")
             #expect(system?.status == 502)
 
             try await wx.sandbox.post("/sandbox/wechatpay/faults", #"{"kind": "error", "code": "FREQUENCY_LIMITED", "status": 429}"#)
-            #expect(await appError { try await wx.client.query(outTradeNo: "P1234567") }?.status == 429)
+            #expect(await appError { try await roomy.query(outTradeNo: "P1234567") }?.status == 429)
 
             try await wx.sandbox.post("/sandbox/wechatpay/faults", #"{"kind": "timeout"}"#)
             let timeout = await appError { try await wx.client.query(outTradeNo: "P1234567") }

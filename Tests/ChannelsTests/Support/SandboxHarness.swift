@@ -51,9 +51,10 @@ struct SandboxHarness: Sendable {
         // Huimin's default message templates are registered, as `huimin serve` does.
         var settings = try SandboxSettings(keys: keys, hisFixtures: hisFixtures)
             .registering(templatesJSON: try Data(contentsOf: templates))
-        // Well past any test's client timeout, so "gave up at the timeout" cannot be confused with
-        // "the hang ended"; hangs end early anyway when the sandbox shuts down.
-        settings.faultHangSeconds = 8
+        // Well past any test's client timeout (and the bounds tests put on it), so "gave up at the
+        // timeout" cannot be confused with "the hang ended", even on a machine loaded enough to delay
+        // a timeout by seconds; hangs end early anyway when the sandbox shuts down.
+        settings.faultHangSeconds = 30
         configure(&settings)
         let clock = ManualClock()
         var logger = Logger(label: "sandbox-test")

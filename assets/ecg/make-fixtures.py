@@ -28,11 +28,13 @@ def simulate(heart_rate, seed):
 
 
 def with_pause(seed):
-    """75 bpm with 3.5 s of flat line cut into the middle: a sinus pause."""
+    """75 bpm with 3.5 s of flat line inserted after a T wave: a sinus pause (RR about 4.3 s).
+    The cut sits 0.5 s after an R peak, on the baseline, so the splice adds no step."""
     base = simulate(75, seed)
-    cut = int(4.2 * RATE)
-    gap = int(3.5 * RATE)
-    flat = np.full(gap, base[cut])
+    _, info = nk.ecg_peaks(nk.ecg_clean(base, sampling_rate=RATE), sampling_rate=RATE)
+    peak = next(p for p in info["ECG_R_Peaks"] if p >= 3.5 * RATE)
+    cut = int(peak + 0.5 * RATE)
+    flat = np.full(int(3.5 * RATE), base[cut])
     return np.concatenate([base[:cut], flat, base[cut:]])[: DURATION * RATE]
 
 
@@ -41,7 +43,7 @@ def leads(signal):
 
 
 def measured_rate(signal):
-    _, info = nk.ecg_peaks(signal, sampling_rate=RATE)
+    _, info = nk.ecg_peaks(nk.ecg_clean(signal, sampling_rate=RATE), sampling_rate=RATE)
     peaks = np.asarray(info["ECG_R_Peaks"])
     intervals = np.diff(peaks) / RATE
     return {"rate": round(60.0 / float(np.mean(intervals)), 2), "peaks": len(peaks),

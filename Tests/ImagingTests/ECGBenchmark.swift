@@ -22,7 +22,7 @@ struct ECGBenchmark {
             var raster = ECGSheet.raster(recording, header: header, resolution: resolution)
             let drawing = Self.milliseconds(rounds) { raster = ECGSheet.raster(recording, header: header, resolution: resolution) }
             let encoding = Self.milliseconds(rounds) { _ = try? JPEGEncoder.encode(raster) }
-            print("ECG-BENCH\t\(resolution.rawValue)\t\(raster.width)x\(raster.height)\tdraw \(drawing) ms\tjpeg \(encoding) ms\ttotal \(drawing + encoding) ms")
+            print("ECG-BENCH\t\(resolution.rawValue)\t\(raster.width)x\(raster.height)\tdraw \(drawing) ms\tjpeg \(encoding) ms\ttotal \(((drawing + encoding) * 10).rounded() / 10) ms")
         }
         let detection = Self.milliseconds(rounds) { _ = RPeakDetector.analyse(recording) }
         print("ECG-BENCH\tr-peaks\t\(detection) ms")

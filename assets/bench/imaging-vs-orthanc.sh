@@ -85,7 +85,7 @@ def generate(out, count, samples):
         p = s % patients
         name = f"{SURNAMES[p % len(SURNAMES)]}^{GIVEN[(p * 7) % len(GIVEN)]}{p // len(SURNAMES) or ''}"
         date = (datetime.date(2024, 1, 2) + datetime.timedelta(days=s * 11)).strftime("%Y%m%d")
-        study_uid = generate_uid()
+        study_uid, frame_uid = generate_uid(), generate_uid()
         for se in range(series_per_study):
             series_uid = generate_uid()
             thickness = 1.25 if se == 0 else 5.0
@@ -137,7 +137,7 @@ def generate(out, count, samples):
                 ds.InstanceNumber = i + 1
                 ds.ImagePositionPatient = [-250.0, -250.0, -i * thickness]
                 ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
-                ds.FrameOfReferenceUID = study_uid + ".1"
+                ds.FrameOfReferenceUID = frame_uid
                 ds.SliceLocation = -i * thickness
                 ds.SamplesPerPixel = 1
                 ds.PhotometricInterpretation = "MONOCHROME2"
@@ -147,26 +147,31 @@ def generate(out, count, samples):
                 ds.WindowCenter, ds.WindowWidth = 40, 400
                 ds.RescaleIntercept, ds.RescaleSlope, ds.RescaleType = -1024, 1, "HU"
                 ds.PixelData = pixels.tobytes()
-                ds.save_as(os.path.join(out, f"s{s:03d}_{se}_{i:03d}.dcm"), enforce_file_format=True)
+                ds.save_as(os.path.join(out, f"ct_{s:03d}_{se}_{i:03d}.dcm"), enforce_file_format=True)
                 written += 1
     if samples:
-        import glob
-        sample_dirs = [d for d in samples.split(":") if os.path.isdir(d)]
-        n = 0
-        for d in sample_dirs:
+        import glob, hashlib, warnings
+        from pydicom.dataset import FileMetaDataset
+        warnings.filterwarnings("ignore")
+        seen, n = set(), 0
+        for d in [d for d in samples.split(":") if os.path.isdir(d)]:
             for path in sorted(glob.glob(os.path.join(d, "**", "*"), recursive=True)):
                 if not os.path.isfile(path): continue
+                digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+                if digest in seen: continue
+                seen.add(digest)
                 try:
                     ds = pydicom.dcmread(path)
-                    if "PixelData" not in ds or "SOPInstanceUID" not in ds: continue
+                    if "PixelData" not in ds or "SOPInstanceUID" not in ds or "SOPClassUID" not in ds: continue
                     ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
                     ds.SOPInstanceUID = generate_uid()
                     if not ds.get("PatientID"): ds.PatientID = "SAMPLE"
-                    if "file_meta" in ds and ds.file_meta:
-                        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
-                        ds.save_as(os.path.join(out, f"sample_{n:03d}.dcm"), enforce_file_format=True)
-                    else:
-                        continue
+                    meta = getattr(ds, "file_meta", None) or FileMetaDataset()
+                    if "TransferSyntaxUID" not in meta: continue
+                    meta.MediaStorageSOPClassUID = ds.SOPClassUID
+                    meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+                    ds.file_meta = meta
+                    ds.save_as(os.path.join(out, f"sample_{n:03d}.dcm"), enforce_file_format=True)
                     n += 1
                 except Exception:
                     continue
@@ -198,7 +203,13 @@ def request(port, method, path, body=None, headers=None):
 def dataset_files(directory):
     return sorted(os.path.join(directory, f) for f in os.listdir(directory) if f.endswith(".dcm"))
 
-def ingest(server, port, directory, concurrency, token, batch, out, pending_db):
+def alive(pid):
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+def ingest(server, port, directory, concurrency, token, batch, out, pid, pending_db):
     paths = dataset_files(directory)
     total_bytes = sum(os.path.getsize(p) for p in paths)
     for p in paths:  # page cache: both servers read the files warm
@@ -211,6 +222,12 @@ def ingest(server, port, directory, concurrency, token, batch, out, pending_db):
     lock = threading.Lock()
 
     def send(group):
+        try:
+            send1(group)
+        except Exception as error:
+            with lock: failures.append((group, "exception", repr(error)))
+
+    def send1(group):
         t = time.perf_counter()
         if server == "orthanc":
             with open(group[0], "rb") as f: body = f.read()
@@ -241,6 +258,8 @@ def ingest(server, port, directory, concurrency, token, batch, out, pending_db):
         db = sqlite3.connect(f"file:{pending_db}?mode=ro", uri=True, timeout=30)
         while True:
             time.sleep(0.1)
+            if not alive(pid):
+                done_at["crashed"] = time.perf_counter(); return
             try:
                 pending = db.execute("SELECT COUNT(*) FROM dicom_instance WHERE render_state='pending'").fetchone()[0]
             except sqlite3.OperationalError:
@@ -259,8 +278,10 @@ def ingest(server, port, directory, concurrency, token, batch, out, pending_db):
               "ingest_s": done_at["ingest"] - start, "request_p50_ms": pct(latencies, 50) * 1000,
               "request_p99_ms": pct(latencies, 99) * 1000}
     if "renders" in done_at: result["renders_s"] = done_at["renders"] - start
-    for f in failures[:5]: print(f"{server} ingest failure: {f}", file=sys.stderr)
+    for f in failures[:5]: print(f"{server} ingest failure: {str(f)[:400]}", file=sys.stderr)
     json.dump({"result": result, "ids": ids}, open(out, "w"))
+    if not alive(pid):
+        sys.exit(f"{server} died during ingest or renders ({len(ids)} of {len(paths)} files stored)")
 
 def orthanc_render(port, ids_file, concurrency, out):
     ids = json.load(open(ids_file))["ids"]
@@ -288,8 +309,9 @@ def thumbnails(server, port, ids_file, count, token, out):
     for i in pick:
         path = f"/dicomweb{i}/thumbnail" if server == "huimin" else f"/instances/{i}/rendered?width=256&quality=85"
         t = time.perf_counter()
-        status, _ = request(port, "GET", path, headers=headers)
+        status, data = request(port, "GET", path, headers=headers)
         lat.append(time.perf_counter() - t)
+        if i == pick[0]: open(os.path.join(os.path.dirname(out), f"{server}-thumbnail.jpg"), "wb").write(data)
         failures += status != 200
     json.dump({"p50_ms": pct(lat, 50) * 1000, "p99_ms": pct(lat, 99) * 1000, "failures": failures}, open(out, "w"))
 
@@ -297,7 +319,7 @@ def queries(directory):
     import pydicom
     ids, names, dates = set(), set(), set()
     for p in dataset_files(directory):
-        if not os.path.basename(p).startswith("s"): continue
+        if not os.path.basename(p).startswith("ct_"): continue
         ds = pydicom.dcmread(p, stop_before_pixels=True, specific_tags=["PatientID", "PatientName", "StudyDate"])
         ids.add(ds.PatientID); names.add(str(ds.PatientName).split("^")[0]); dates.add(ds.StudyDate)
     ids, names, dates = sorted(ids), sorted(names), sorted(dates)
@@ -381,7 +403,7 @@ def table(work, meta):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "generate": generate(args[0], int(args[1]), args[2] if len(args) > 2 else "")
-    elif cmd == "ingest": ingest(args[0], int(args[1]), args[2], int(args[3]), args[4], int(args[5]), args[6], args[7] if len(args) > 7 else "")
+    elif cmd == "ingest": ingest(args[0], int(args[1]), args[2], int(args[3]), args[4], int(args[5]), args[6], int(args[7]), args[8] if len(args) > 8 else "")
     elif cmd == "orthanc-render": orthanc_render(int(args[0]), args[1], int(args[2]), args[3])
     elif cmd == "thumbnails": thumbnails(args[0], int(args[1]), args[2], int(args[3]), args[4], args[5])
     elif cmd == "qido": qido(args[0], int(args[1]), args[2], int(args[3]), args[4], args[5])
@@ -410,6 +432,7 @@ dbytes=$(du -sb "$dataset" | cut -f1)
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; load before run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "data set: $nfiles files, $((dbytes / 1000000)) MB; client concurrency $concurrency; Huimin job runners = Orthanc render concurrency = $runners; STOW batch $batch"
+echo "busiest processes before the run: $(ps -eo pcpu=,comm= --sort=-pcpu | head -3 | awk '{ printf "%s %s%%; ", $2, $1 }')"
 echo "huimin: $bin/huimin; orthanc: $(/usr/sbin/Orthanc --version 2>&1 | head -1)"
 
 # ---------------------------------------------------------------- Huimin
@@ -426,7 +449,9 @@ HUIMIN_STAFF_PASSWORD=bench-password-1 "$bin/huimin" admin staff-add --username 
 token=$(py login 18280 bench bench-password-1)
 cpu0=$(cpu_s "$hpid")
 echo "--- Huimin: STOW-RS ingest ($concurrency in flight) and background renders ($runners runners)"
-py ingest huimin 18280 "$dataset" "$concurrency" "$token" "$batch" "$work/huimin-ingest.json" "$hdata/huimin.sqlite"
+py ingest huimin 18280 "$dataset" "$concurrency" "$token" "$batch" "$work/huimin-ingest.json" "$hpid" "$hdata/huimin.sqlite" || {
+  grep -v '^0x' "$work/huimin.log" | grep -m 40 -B2 -A25 'crashed' || tail -40 "$work/huimin.log"
+  cp "$work/huimin.log" "/tmp/huimin-bench-crash-$(date +%s).log"; echo "(full log kept in /tmp/huimin-bench-crash-*.log)"; exit 1; }
 hcpu=$(awk -v a="$(cpu_s "$hpid")" -v b="$cpu0" 'BEGIN { printf "%.2f", a - b }'); hrss=$(rss_mb "$hpid")
 placeholders=$(sqlite3 "$hdata/huimin.sqlite" "SELECT COUNT(*) FROM dicom_instance WHERE render_state='placeholder'")
 hdu=$(du -sb "$hdata" | cut -f1)
@@ -460,7 +485,7 @@ for _ in $(seq 100); do curl -sf localhost:18042/system >/dev/null && break; sle
 curl -sf localhost:18042/system >/dev/null || { echo "orthanc did not start:"; tail "$work/orthanc.log"; exit 1; }
 ocpu0=$(cpu_s "$opid")
 echo "--- Orthanc: POST /instances ingest ($concurrency in flight), then on-demand renders ($runners in flight)"
-py ingest orthanc 18042 "$dataset" "$concurrency" "" 1 "$work/orthanc-ingest.json"
+py ingest orthanc 18042 "$dataset" "$concurrency" "" 1 "$work/orthanc-ingest.json" "$opid" || { tail -40 "$work/orthanc.log"; exit 1; }
 py orthanc-render 18042 "$work/orthanc-ingest.json" "$runners" "$work/orthanc-render.json"
 ocpu=$(awk -v a="$(cpu_s "$opid")" -v b="$ocpu0" 'BEGIN { printf "%.2f", a - b }'); orss=$(rss_mb "$opid")
 odu=$(du -sb "$odir/storage" "$odir/index" | awk '{ s += $1 } END { print s }')

@@ -84,7 +84,7 @@ let package = Package(
             "HuiminCore",
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Storage/ObjectStore", swiftSettings: strict),
-        .target(name: "Workers", dependencies: ["Database", "HuiminCore", "SMS", "Residents", "Notices", "Messaging", "ImageArchive",
+        .target(name: "Workers", dependencies: ["Database", "HuiminCore", "SMS", "Residents", "Notices", "Messaging", "ImageArchive", "ECGArchive",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Workers", swiftSettings: strict),
 
@@ -109,12 +109,16 @@ let package = Package(
             // Reconciliation for its zip reader (bill archives and study uploads share it).
             "HuiminCore", "Database", "Imaging", "ObjectStore", "Reconciliation",
         ], path: "Sources/ImageArchive", swiftSettings: strict),
+        // The ECG store: carts, ingest and analysis, sheets, the reading queue and critical-value alerts.
+        .target(name: "ECGArchive", dependencies: [
+            "HuiminCore", "Database", "Imaging", "ObjectStore",
+        ], path: "Sources/ECGArchive", swiftSettings: strict),
         // Event -> template -> channel plan (ARCHITECTURE.md's "Messaging"; that name is the channel target).
         .target(name: "Notices", dependencies: ["HuiminCore", "Database", "Messaging", .product(name: "Logging", package: "swift-log")],
                 path: "Sources/Notices", swiftSettings: strict),
         .target(name: "API", dependencies: [
             "HuiminCore", "Database", "Notices", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport", "Messaging",
-            "ImageArchive", "Imaging", "Reconciliation", "ObjectStore",
+            "ImageArchive", "Imaging", "Reconciliation", "ObjectStore", "ECGArchive",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -158,7 +162,7 @@ let package = Package(
                     path: "Tests/QRCodeTests", swiftSettings: strict),
         .testTarget(name: "APITests", dependencies: [
             "API", "Sandbox", "Residents", "Appointments", "Payments", "WeChatPay", "Insurance", "Database", "HuiminCore", "Workers", "Transport",
-            "Notices", "Messaging", "TestSupport", "ImageArchive", "Imaging", "ObjectStore", "Reconciliation",
+            "Notices", "Messaging", "TestSupport", "ImageArchive", "Imaging", "ObjectStore", "Reconciliation", "ECGArchive",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -63,6 +63,11 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     BroadcastRoutes(services: services).register(on: api.group("staff"))
     DicomWebRoutes(services: services).register(on: router.group(""))
     ImagingUploadRoutes(services: services).register(on: api.group("staff"))
+    let ecg = ECGRoutes(services: services)
+    ecg.registerIntegration(on: router.group("integration/v1"))
+    ecg.registerStaff(on: api.group("staff"))
+    ecg.registerResident(on: api)
+    ECGAdminRoutes(services: services).register(on: api.group("staff"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     MessageNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router

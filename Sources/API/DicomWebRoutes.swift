@@ -84,7 +84,7 @@ struct DicomWebRoutes {
         dicomweb.get("studies/:study/series/:series/instances/:instance/frames/:frames") { request, context in
             let row = try await instance(request, context)
             let numbers = try Self.frameNumbers(try context.parameters.require("frames"))
-            let frames = try services.imaging.retrieval.frames(row, numbers: numbers)
+            let frames = try await blocking { try $0.frames(row, numbers: numbers) }
             let partType = row.transferSyntaxUid.hasPrefix("1.2.840.10008.1.2.4") || row.transferSyntaxUid == "1.2.840.10008.1.2.5"
                 ? "application/octet-stream; transfer-syntax=\(row.transferSyntaxUid)" : "application/octet-stream"
             return multipart(frames.map { (partType, $0) }, type: "application/octet-stream")
@@ -99,19 +99,22 @@ struct DicomWebRoutes {
             return try await rendered(request, try await instance(request, context), frame: frame)
         }
         dicomweb.get("studies/:study/series/:series/instances/:instance/thumbnail") { request, context in
-            jpeg(try services.imaging.retrieval.thumbnail(try await instance(request, context)))
+            let row = try await instance(request, context)
+            return jpeg(try await blocking { try $0.thumbnail(row) })
         }
         dicomweb.get("studies/:study/series/:series/thumbnail") { request, context in
             let study = try context.parameters.require("study")
             try await audit(try await reader(request), "dicomweb.read", subject: study)
             let rows = try await services.imaging.retrieval.instances(studyUID: study, seriesUID: try context.parameters.require("series"))
-            return jpeg(try services.imaging.retrieval.thumbnail(rows[rows.count / 2]))
+            let middle = rows[rows.count / 2]
+            return jpeg(try await blocking { try $0.thumbnail(middle) })
         }
         dicomweb.get("studies/:study/thumbnail") { request, context in
             let study = try context.parameters.require("study")
             try await audit(try await reader(request), "dicomweb.read", subject: study)
             let rows = try await services.imaging.retrieval.instances(studyUID: study)
-            return jpeg(try services.imaging.retrieval.thumbnail(rows[rows.count / 2]))
+            let middle = rows[rows.count / 2]
+            return jpeg(try await blocking { try $0.thumbnail(middle) })
         }
 
         // WADO-URI (PS3.18 §9): the older single-request form many viewers and HIS links still use.
@@ -127,12 +130,12 @@ struct DicomWebRoutes {
             try await audit(staff, "dicomweb.read", subject: study)
             if (parameters.get("contentType") ?? "image/jpeg").contains("application/dicom") {
                 return Response(status: .ok, headers: [.contentType: "application/dicom"],
-                                body: .init(byteBuffer: ByteBuffer(bytes: try services.imaging.retrieval.file(row))))
+                                body: .init(byteBuffer: ByteBuffer(bytes: try await blocking { try $0.file(row) })))
             }
             let size = try parameters.get("columns").map { try Self.int($0, "columns") } ?? Renderer.previewSize
             let window = try Self.window(center: parameters.get("windowCenter"), width: parameters.get("windowWidth"), preset: nil)
             let frame = try parameters.get("frameNumber").map { try Self.int($0, "frameNumber") }
-            return jpeg(try services.imaging.retrieval.rendered(row, frame: frame, size: size, window: window, quality: 85).jpeg)
+            return jpeg(try await blocking { try $0.rendered(row, frame: frame, size: size, window: window, quality: 85).jpeg })
         }
     }
 
@@ -283,7 +286,8 @@ struct DicomWebRoutes {
         let windowValue = try Self.window(center: center, width: width, preset: parameters.get("preset"))
         let quality = try parameters.get("quality").map { try Self.int($0, "quality") } ?? 85
         guard (1...100).contains(quality) else { throw AppError.invalid("quality_invalid", "quality is 1 to 100.") }
-        return jpeg(try services.imaging.retrieval.rendered(row, frame: frame, size: size, window: windowValue, quality: quality).jpeg)
+        let fitted = size
+        return jpeg(try await blocking { try $0.rendered(row, frame: frame, size: fitted, window: windowValue, quality: quality).jpeg })
     }
 
     static func window(center: String?, width: String?, preset: String?) throws -> Window? {
@@ -314,6 +318,12 @@ struct DicomWebRoutes {
     }
 
     // MARK: - Helpers
+
+    /// Reading blobs and decoding pixels block: they run on BlockingWork's threads.
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable (DicomRetrieval) throws -> T) async throws -> T {
+        let retrieval = services.imaging.retrieval
+        return try await BlockingWork.run { try body(retrieval) }
+    }
 
     private func reader(_ request: Request) async throws -> StaffService.Staff {
         try await Self.imagingStaff(services, request)

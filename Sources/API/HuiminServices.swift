@@ -2,8 +2,10 @@ import Alipay
 import Appointments
 import Database
 import Foundation
+import ECGArchive
 import HIS
 import ImageArchive
+import Imaging
 import HuiminCore
 import Logging
 import Messaging
@@ -58,6 +60,7 @@ public struct HuiminServices: Sendable {
     public let dispatcher: MessageDispatcher
     public let messaging: MessagingServices
     public let imaging: ImagingServices
+    public let ecg: ECGServices
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -139,13 +142,26 @@ public struct HuiminServices: Sendable {
         messaging = MessagingServices(database: database, crypto: crypto, clock: clock, logger: logger)
         imaging = try ImagingServices(objectsDirectory: configuration.objectsDirectory, database: database, crypto: crypto,
                                       clock: clock)
+        ecg = ECGServices(objects: imaging.objects, database: database, crypto: crypto,
+                          rules: try Self.criticalRules(path: configuration.ecgRulesPath), clock: clock)
         var runners: [JobRunner] = []
         for _ in 0..<configuration.jobRunners {
             runners.append(JobRunner.standard(
                 database: database, crypto: crypto, sms: SMSGateway(settings: channels, transport: transport, clock: clock),
-                verificationTemplate: channels.smsVerificationTemplate, renditions: imaging.renditions, clock: clock,
+                verificationTemplate: channels.smsVerificationTemplate, renditions: imaging.renditions, sheets: ecg.sheets,
+                clock: clock,
                 logger: logger))
         }
         jobRunners = runners
+    }
+
+    /// 危急值 thresholds differ by province: a JSON file may override any of the defaults.
+    static func criticalRules(path: String?) throws -> CriticalRules {
+        guard let path else { return CriticalRules() }
+        do {
+            return try JSONDecoder().decode(CriticalRules.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw AppError("ecg_rules_invalid", status: 500, "HUIMIN_ECG_RULES (\(path)) is not a readable rules file: \(error).")
+        }
     }
 }

@@ -27,6 +27,8 @@ public struct Configuration: Sendable {
     /// Job runners sharing the queue in one process (thumbnails render on each); default: the cores.
     public var jobRunners: Int
     public var objectsDirectoryOverride: URL?
+    /// A JSON file overriding the ECG critical-value (危急值) thresholds and statements.
+    public var ecgRulesPath: String?
 
     public struct ChannelSettings: Sendable {
         public var wechatBaseURL: String
@@ -100,6 +102,7 @@ public struct Configuration: Sendable {
         logFormat = env["HUIMIN_LOG_FORMAT"] ?? "text"
         messaging = MessagingSettings(environment: env)
         sweepersEnabled = env["HUIMIN_SWEEPERS"] != "off"
+        ecgRulesPath = env["HUIMIN_ECG_RULES"].flatMap { $0.isEmpty ? nil : $0 }
         objectsDirectoryOverride = env["HUIMIN_OBJECTS"].map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
         jobRunners = min(max(Int(env["HUIMIN_JOB_RUNNERS"] ?? "") ?? ProcessInfo.processInfo.activeProcessorCount, 1), 32)
         let sandbox = "http://127.0.0.1:\(sandboxPort)"

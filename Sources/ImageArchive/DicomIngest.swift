@@ -49,18 +49,27 @@ public struct DicomIngest: Sendable {
 
     /// Makes the written bytes durable, parses their header and indexes them with their render job.
     public func finish(_ writer: any BlobWriter, hospitalCode: String, actor: AuditActor) async throws -> Received {
-        let blob: StoredBlob
-        do {
-            blob = try writer.finish()
-        } catch {
-            writer.abandon()
-            throw error
+        let today = clock.now()
+        let (objects, crypto) = (self.objects, self.crypto)
+        // fsync, the header read and the parse block: off the concurrency threads.
+        let (blob, indexed) = try await BlockingWork.run { () throws -> (StoredBlob, IndexedInstance) in
+            let blob: StoredBlob
+            do {
+                blob = try writer.finish()
+            } catch {
+                writer.abandon()
+                throw error
+            }
+            guard blob.size > 0 else { throw ArchiveErrors.emptyUpload }
+            let file: DICOMFile
+            do {
+                file = try HeaderReader(objects: objects).read(blob.key, size: blob.size)
+            } catch let error as DICOMError {
+                throw ArchiveErrors.unreadable(error)
+            }
+            return (blob, try InstanceIndexer(crypto: crypto).index(
+                file, hospitalCode: hospitalCode, blob: StoredBlobInfo(sha256: blob.key.hex, size: blob.size), today: today))
         }
-        guard blob.size > 0 else { throw ArchiveErrors.emptyUpload }
-        let file = try readHeader(blob)
-        let indexed = try InstanceIndexer(crypto: crypto).index(
-            file, hospitalCode: hospitalCode, blob: StoredBlobInfo(sha256: blob.key.hex, size: blob.size), today: clock.now())
-        let crypto = self.crypto
         let outcome = try await index.record(indexed, renderJob: { version in
             guard indexed.hasPixels else { return nil }
             let job = RenderJob(sopInstanceUID: indexed.sopInstanceUID, version: version)
@@ -74,13 +83,5 @@ public struct DicomIngest: Sendable {
 
     public func receive(bytes: [UInt8], hospitalCode: String, actor: AuditActor) async throws -> Received {
         try await receive(hospitalCode: hospitalCode, actor: actor) { writer in try writer.append(bytes) }
-    }
-
-    private func readHeader(_ blob: StoredBlob) throws -> DICOMFile {
-        do {
-            return try HeaderReader(objects: objects).read(blob.key, size: blob.size)
-        } catch let error as DICOMError {
-            throw ArchiveErrors.unreadable(error)
-        }
     }
 }

@@ -23,13 +23,16 @@ public struct InstanceRenditions: Sendable {
             // A newer version arrived: its own job renders it.
             return
         }
-        let outcome = Self.renditions { try FrameExcerpt(objects: objects).dataSet(row) }
-        let thumbnail = try objects.put(outcome.thumbnail)
-        let preview = try outcome.preview.map { try objects.put($0) }
+        let objects = self.objects
+        // Decoding, encoding and the fsyncs of two puts: off the concurrency threads.
+        let (thumbnail, preview, reason) = try await BlockingWork.run { () throws -> (StoredBlob, StoredBlob?, String?) in
+            let outcome = Self.renditions { try FrameExcerpt(objects: objects).dataSet(row) }
+            return (try objects.put(outcome.thumbnail), try outcome.preview.map { try objects.put($0) }, outcome.reason)
+        }
         try await index.finishRender(
             sopInstanceUID: row.sopInstanceUid, version: row.version,
             thumbnail: .init(sha256: thumbnail.key.hex, size: thumbnail.size),
-            preview: preview.map { .init(sha256: $0.key.hex, size: $0.size) }, reason: outcome.reason, now: clock.now())
+            preview: preview.map { .init(sha256: $0.key.hex, size: $0.size) }, reason: reason, now: clock.now())
     }
 
     /// Decodes the middle frame once and encodes both sizes from it.

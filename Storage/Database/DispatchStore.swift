@@ -45,12 +45,19 @@ public final class DispatchStore: Sendable {
         try await database.pool.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT m.id, m.event, m.account_id, m.person_id, m.urgent, m.payload, m.status, m.plan, m.step, m.attempts,
-                       m.created_at, a.channel AS account_channel, a.channel_user_id, pe.name_sealed, pref.channels AS preference,
+                       m.created_at, a.channel AS account_channel, a.channel_user_id, pref.channels AS preference,
                        ho.name AS hospital_name,
+                       -- A critical-value alert names the ECG's patient even when no resident is linked.
+                       COALESCE(pe.name_sealed,
+                                (SELECT r.patient_name_sealed FROM ecg_recording r
+                                 WHERE m.subject_kind = 'alert_contact' AND r.id = json_extract(m.payload, '$.alertId'))) AS name_sealed,
+                       -- Staff contacts (alert_contact) have a phone of their own and no account.
                        COALESCE((SELECT p.phone_sealed FROM family_member f JOIN person p ON p.id = f.person_id
                                  WHERE f.account_id = m.account_id AND f.relation = 'self'),
                                 (SELECT f.phone_sealed FROM family_member f
-                                 WHERE f.account_id = m.account_id AND f.person_id = m.person_id)) AS phone_sealed
+                                 WHERE f.account_id = m.account_id AND f.person_id = m.person_id),
+                                (SELECT c.phone_sealed FROM alert_contact c
+                                 WHERE m.subject_kind = 'alert_contact' AND c.id = m.subject_id)) AS phone_sealed
                 FROM message m
                 LEFT JOIN account a ON a.id = m.account_id
                 LEFT JOIN person pe ON pe.id = m.person_id

@@ -3,7 +3,7 @@ import Foundation
 import HuiminCore
 
 /// One streamed write into a `FileObjectStore`: a temporary file plus a running SHA-256.
-final class FileBlobWriter: BlobWriter {
+final class FileBlobWriter: BlobWriter, @unchecked Sendable {
     private let store: FileObjectStore
     private let temporaryPath: String
     private var fd: Int32

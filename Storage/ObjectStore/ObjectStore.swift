@@ -21,7 +21,8 @@ public protocol ObjectStore: Sendable {
     func verify(_ key: BlobKey) throws -> Bool
 }
 
-public protocol BlobWriter: AnyObject {
+/// Used by one task at a time; Sendable so that task may hand it to a blocking-work thread.
+public protocol BlobWriter: AnyObject, Sendable {
     func append(_ bytes: UnsafeRawBufferPointer) throws
     /// Makes the blob durable under its hash and returns it. The writer cannot be used after.
     func finish() throws -> StoredBlob

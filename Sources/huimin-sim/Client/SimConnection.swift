@@ -18,6 +18,8 @@ final class SimConnection {
     /// Per phone, the sandbox SMS message this session read last, so the next read waits for a
     /// newer one instead of returning a stale code.
     var lastReadSMS: [String: JSONValue?] = [:]
+    /// An ECG cart's key (`ecg-cart`): carts sign their uploads with their own key, not the hospital's.
+    var cartSigner: RequestSigner?
     private let transport = HTTPTransport(timeout: 30)
 
     init(options: ConnectionOptions, transcript: Transcript) {
@@ -50,6 +52,14 @@ final class SimConnection {
         return try await send(method, path, body: body == nil ? nil : bytes, to: .server, headers: signed)
     }
 
+    /// An upload signed by the ECG cart registered with `ecg-cart`; the body is the file as the cart wrote it.
+    func cart(_ path: String, file: [UInt8], contentType: String) async throws -> SimResponse {
+        guard let cartSigner else { throw SimFailure("no ECG cart: run ecg-cart first") }
+        let signed = cartSigner.headers(method: "POST", path: path, body: file, timestamp: Int(Date().timeIntervalSince1970),
+                                        nonce: UUID().uuidString.lowercased())
+        return try await send("POST", path, body: file, to: .server, headers: signed + [("Content-Type", contentType)])
+    }
+
     /// A staff-API call with the staff session from `staff-login`.
     func staff(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> SimResponse {
         guard let staffToken else { throw SimFailure("no staff session: run staff-login first") }
@@ -64,7 +74,7 @@ final class SimConnection {
     func send(_ method: String, _ path: String, body: [UInt8]?, to target: Target,
               headers extra: [(String, String)], reported: Bool = true) async throws -> SimResponse {
         var headers = [("Accept", "application/json")] + extra
-        if body != nil { headers.append(("Content-Type", "application/json")) }
+        if body != nil, !extra.contains(where: { $0.0 == "Content-Type" }) { headers.append(("Content-Type", "application/json")) }
         let base = target == .server ? serverURL : sandboxURL
         let request = OutboundRequest(method: method, url: base + path, headers: headers, body: body ?? [])
         let started = Date()

@@ -84,7 +84,7 @@ extension ScriptActions {
     }
 
     /// Lists what a sandbox vendor accepted, one line each, filtered to one template if asked.
-    private func shown(_ response: SimResponse, templateKey: String, template: String?) -> Outcome {
+    func shown(_ response: SimResponse, templateKey: String, template: String?) -> Outcome {
         guard response.isSuccess, case .array(let all)? = response.json?.at("messages") else { return Outcome(response: response) }
         let messages = all.filter { template == nil || $0.at(templateKey)?.stringValue == template }
         for message in messages.prefix(10) {

@@ -42,6 +42,7 @@ public final class AppDatabase: Sendable {
         BillingMigrations.register(in: &m)
         MessagingMigrations.register(in: &m)
         ImagingMigrations.register(in: &m)
+        RecordsMigrations.register(in: &m)
         return m
     }
 

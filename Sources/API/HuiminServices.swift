@@ -9,6 +9,7 @@ import Logging
 import Messaging
 import Notices
 import Payments
+import Records
 import Residents
 import SMS
 import Transport
@@ -58,6 +59,8 @@ public struct HuiminServices: Sendable {
     public let dispatcher: MessageDispatcher
     public let messaging: MessagingServices
     public let imaging: ImagingServices
+    public let reports: ReportService
+    public let reportReader: ReportReader
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -139,6 +142,9 @@ public struct HuiminServices: Sendable {
         messaging = MessagingServices(database: database, crypto: crypto, clock: clock, logger: logger)
         imaging = try ImagingServices(objectsDirectory: configuration.objectsDirectory, database: database, crypto: crypto,
                                       clock: clock)
+        let reportStore = ReportStore(database: database)
+        reports = ReportService(store: reportStore, objects: imaging.objects, personal: personal, clock: clock)
+        reportReader = ReportReader(store: reportStore, access: accessStore, objects: imaging.objects, personal: personal, clock: clock)
         var runners: [JobRunner] = []
         for _ in 0..<configuration.jobRunners {
             runners.append(JobRunner.standard(

@@ -63,6 +63,9 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     BroadcastRoutes(services: services).register(on: api.group("staff"))
     DicomWebRoutes(services: services).register(on: router.group(""))
     ImagingUploadRoutes(services: services).register(on: api.group("staff"))
+    ReportRoutes(services: services).register(on: api)
+    ReportIntegrationRoutes(services: services).register(on: router.group("integration/v1"))
+    ReportStaffRoutes(services: services).register(on: api.group("staff"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     MessageNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router

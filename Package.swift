@@ -113,12 +113,15 @@ let package = Package(
         .target(name: "ECGArchive", dependencies: [
             "HuiminCore", "Database", "Imaging", "ObjectStore",
         ], path: "Sources/ECGArchive", swiftSettings: strict),
+        // Lab, exam and ECG reports as hospitals publish them and residents read them.
+        .target(name: "Records", dependencies: ["HuiminCore", "Database", "ObjectStore", "Residents", "Notices"],
+                path: "Sources/Records", swiftSettings: strict),
         // Event -> template -> channel plan (ARCHITECTURE.md's "Messaging"; that name is the channel target).
         .target(name: "Notices", dependencies: ["HuiminCore", "Database", "Messaging", .product(name: "Logging", package: "swift-log")],
                 path: "Sources/Notices", swiftSettings: strict),
         .target(name: "API", dependencies: [
             "HuiminCore", "Database", "Notices", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport", "Messaging",
-            "ImageArchive", "Imaging", "Reconciliation", "ObjectStore", "ECGArchive",
+            "ImageArchive", "Imaging", "Reconciliation", "ObjectStore", "ECGArchive", "Records",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -68,6 +68,9 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     ecg.registerStaff(on: api.group("staff"))
     ecg.registerResident(on: api)
     ECGAdminRoutes(services: services).register(on: api.group("staff"))
+    ReportRoutes(services: services).register(on: api)
+    ReportIntegrationRoutes(services: services).register(on: router.group("integration/v1"))
+    ReportStaffRoutes(services: services).register(on: api.group("staff"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     MessageNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router

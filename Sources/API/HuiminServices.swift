@@ -11,6 +11,7 @@ import Logging
 import Messaging
 import Notices
 import Payments
+import Records
 import Residents
 import SMS
 import Transport
@@ -61,6 +62,8 @@ public struct HuiminServices: Sendable {
     public let messaging: MessagingServices
     public let imaging: ImagingServices
     public let ecg: ECGServices
+    public let reports: ReportService
+    public let reportReader: ReportReader
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -144,6 +147,9 @@ public struct HuiminServices: Sendable {
                                       clock: clock)
         ecg = ECGServices(objects: imaging.objects, database: database, crypto: crypto,
                           rules: try Self.criticalRules(path: configuration.ecgRulesPath), clock: clock)
+        let reportStore = ReportStore(database: database)
+        reports = ReportService(store: reportStore, objects: imaging.objects, personal: personal, clock: clock)
+        reportReader = ReportReader(store: reportStore, access: accessStore, objects: imaging.objects, personal: personal, clock: clock)
         var runners: [JobRunner] = []
         for _ in 0..<configuration.jobRunners {
             runners.append(JobRunner.standard(

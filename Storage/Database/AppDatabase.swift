@@ -43,6 +43,7 @@ public final class AppDatabase: Sendable {
         MessagingMigrations.register(in: &m)
         ImagingMigrations.register(in: &m)
         ECGMigrations.register(in: &m)
+        RecordsMigrations.register(in: &m)
         return m
     }
 

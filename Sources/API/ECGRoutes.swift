@@ -61,7 +61,10 @@ struct ECGRoutes {
             return JSONResponse(RecordingEnvelope(recording: try ECGView(row, crypto: services.crypto)))
         }
         router.get("ecg/recordings/:recording/sheet") { request, context in
-            try sheet(try await staffRecording(request, context), request)
+            try await sheet(try await staffRecording(request, context), request)
+        }
+        router.get("ecg/recordings/:recording/attachment") { request, context in
+            try attachment(try await staffRecording(request, context))
         }
         router.get("ecg/recordings/:recording/leads/:lead") { request, context in
             let row = try await staffRecording(request, context)
@@ -83,7 +86,10 @@ struct ECGRoutes {
             JSONResponse(RecordingEnvelope(recording: try ECGView(try await residentRecording(request, context), crypto: services.crypto)))
         }
         router.get("family-members/:member/ecgs/:recording/sheet") { request, context in
-            try sheet(try await residentRecording(request, context), request)
+            try await sheet(try await residentRecording(request, context), request)
+        }
+        router.get("family-members/:member/ecgs/:recording/attachment") { request, context in
+            try attachment(try await residentRecording(request, context))
         }
     }
 
@@ -126,20 +132,31 @@ struct ECGRoutes {
         return row
     }
 
-    private func sheet(_ row: ECGRecordingRow, _ request: Request) throws -> Response {
-        let resolution = request.uri.queryParameters.get("resolution") ?? "screen"
-        let sha: String?
-        switch resolution {
-        case "thumbnail": sha = row.thumbnailSha256
-        case "screen": sha = row.screenSha256
-        case "print": sha = row.printSha256
-        default: throw AppError.invalid("resolution_invalid", "resolution is thumbnail, screen or print.")
+    /// The cart's own report (PDF or JPEG), when it sent one.
+    private func attachment(_ row: ECGRecordingRow) throws -> Response {
+        guard let sha = row.attachmentSha256, let type = row.attachmentType else {
+            throw AppError.notFound("ecg_attachment_not_found", "The cart sent no report with this ECG.")
         }
-        guard let sha else {
+        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=3600"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try services.ecg.objects.read(try BlobKey(sha)))))
+    }
+
+    private func sheet(_ row: ECGRecordingRow, _ request: Request) async throws -> Response {
+        let resolution = request.uri.queryParameters.get("resolution") ?? "screen"
+        guard ["thumbnail", "screen", "print"].contains(resolution) else {
+            throw AppError.invalid("resolution_invalid", "resolution is thumbnail, screen or print.")
+        }
+        guard row.renderState == "rendered" else {
             throw AppError.conflict("ecg_sheet_not_ready", row.renderState == "failed"
                 ? "This ECG's sheet could not be drawn: \(row.renderReason ?? "unknown")." : "The sheet is being drawn; try again shortly.")
         }
+        let bytes: [UInt8]
+        switch resolution {
+        case "print": bytes = try await services.ecg.sheets.printSheet(row)
+        case "thumbnail": bytes = try services.ecg.objects.read(try BlobKey(row.thumbnailSha256 ?? ""))
+        default: bytes = try services.ecg.objects.read(try BlobKey(row.screenSha256 ?? ""))
+        }
         return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=3600"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try services.ecg.objects.read(try BlobKey(sha)))))
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

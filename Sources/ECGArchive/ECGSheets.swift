@@ -4,8 +4,9 @@ import HuiminCore
 import Imaging
 import ObjectStore
 
-/// Draws a recording's 12-lead sheet at the three resolutions once, on arrival, and keeps the
-/// JPEGs in the object store; viewers and residents get the cached ones.
+/// Draws a recording's 12-lead sheet once and keeps the JPEGs in the object store; viewers and
+/// residents get the cached ones. Thumbnail and screen are drawn on arrival; the print sheet
+/// (300 dpi, four times the work of both) when someone first prints it.
 public struct ECGSheets: Sendable {
     let objects: any ObjectStore
     let store: ECGStore
@@ -24,17 +25,32 @@ public struct ECGSheets: Sendable {
             // Parsing, drawing three sheets and their fsyncs: off the concurrency threads.
             let sheets = try await BlockingWork.run { () throws -> ECGStore.Sheets in
                 let recording = try Self.recording(row, objects: objects)
-                let header = ECGSheetHeader(patient: Self.patientLine(row), recording: recording, heartRate: row.heartRate)
-                func put(_ resolution: ECGSheet.Resolution) throws -> ImagingStore.Rendition {
-                    let blob = try objects.put(try ECGSheet.jpeg(recording, header: header, resolution: resolution))
-                    return ImagingStore.Rendition(sha256: blob.key.hex, size: blob.size)
-                }
-                return ECGStore.Sheets(thumbnail: try put(.thumbnail), screen: try put(.screen), print: try put(.print))
+                return ECGStore.Sheets(thumbnail: try Self.draw(recording, row, .thumbnail, objects),
+                                       screen: try Self.draw(recording, row, .screen, objects))
             }
             try await store.finishRender(id: row.id, sheets: sheets, reason: nil, now: clock.now())
         } catch let error as RenderError {
             try await store.finishRender(id: row.id, sheets: nil, reason: error.description, now: clock.now())
         }
+    }
+
+    /// The print sheet: the kept one, or drawn now and kept.
+    public func printSheet(_ row: ECGRecordingRow) async throws -> [UInt8] {
+        if let sha = row.printSha256 { return try objects.read(try BlobKey(sha)) }
+        let objects = self.objects
+        let (sheet, bytes) = try await BlockingWork.run { () throws -> (ImagingStore.Rendition, [UInt8]) in
+            let sheet = try Self.draw(try Self.recording(row, objects: objects), row, .print, objects)
+            return (sheet, try objects.read(try BlobKey(sheet.sha256)))
+        }
+        try await store.setPrintSheet(id: row.id, sheet: sheet, now: clock.now())
+        return bytes
+    }
+
+    private static func draw(_ recording: ECGRecording, _ row: ECGRecordingRow, _ resolution: ECGSheet.Resolution,
+                             _ objects: any ObjectStore) throws -> ImagingStore.Rendition {
+        let header = ECGSheetHeader(patient: patientLine(row), recording: recording, heartRate: row.heartRate)
+        let blob = try objects.put(try ECGSheet.jpeg(recording, header: header, resolution: resolution))
+        return ImagingStore.Rendition(sha256: blob.key.hex, size: blob.size)
     }
 
     static func recording(_ row: ECGRecordingRow, objects: any ObjectStore) throws -> ECGRecording {

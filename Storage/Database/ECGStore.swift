@@ -5,9 +5,12 @@ import HuiminCore
 /// ECG carts, recordings, the reading queue and critical-value contacts. Each write is one transaction.
 public struct ECGStore: Sendable {
     let database: AppDatabase
+    /// Carts across a region upload together: their writes share commits (and fsyncs).
+    let commits: GroupCommit
 
     public init(database: AppDatabase) {
         self.database = database
+        commits = GroupCommit(pool: database.pool)
     }
 
     // MARK: Carts
@@ -66,7 +69,7 @@ public struct ECGStore: Sendable {
     /// from the same cart again returns the first recording (a cart retrying after a timeout).
     public func record(_ recording: NewECGRecording, renderJob: QueuedJob, alertPayload: [String: String], personID: String?,
                        now: Date) async throws -> (id: String, duplicate: Bool) {
-        try await database.pool.write { db in
+        try await commits.write { db in
             if let existing = try String.fetchOne(db, sql: """
                 SELECT id FROM ecg_recording WHERE device_code = ? AND original_sha256 = ?
                 """, arguments: [recording.deviceCode, recording.originalSHA256]) {
@@ -122,32 +125,40 @@ public struct ECGStore: Sendable {
         }
     }
 
+    /// The sheets drawn on arrival; the print sheet waits until someone prints (see `setPrintSheet`).
     public struct Sheets: Sendable {
         public var thumbnail: ImagingStore.Rendition
         public var screen: ImagingStore.Rendition
-        public var print: ImagingStore.Rendition
 
-        public init(thumbnail: ImagingStore.Rendition, screen: ImagingStore.Rendition, print: ImagingStore.Rendition) {
+        public init(thumbnail: ImagingStore.Rendition, screen: ImagingStore.Rendition) {
             self.thumbnail = thumbnail
             self.screen = screen
-            self.print = print
         }
     }
 
     public func finishRender(id: String, sheets: Sheets?, reason: String?, now: Date) async throws {
-        try await database.pool.write { db in
+        try await commits.write { db in
             guard let hospital = try String.fetchOne(db, sql: "SELECT hospital_code FROM ecg_recording WHERE id = ?", arguments: [id])
             else { return }
             try db.execute(sql: "DELETE FROM blob_ref WHERE owner_kind = 'ecg_sheet' AND owner_id = ?", arguments: [id])
-            for sheet in [sheets?.thumbnail, sheets?.screen, sheets?.print].compactMap({ $0 }) {
+            for sheet in [sheets?.thumbnail, sheets?.screen].compactMap({ $0 }) {
                 try ImagingStore.referenceBlob(db, sha: sheet.sha256, size: sheet.size, ownerKind: "ecg_sheet", ownerID: id,
                                                hospitalCode: hospital, now: now)
             }
             try db.execute(sql: """
-                UPDATE ecg_recording SET render_state = ?, render_reason = ?, thumbnail_sha256 = ?, screen_sha256 = ?, print_sha256 = ?
-                WHERE id = ?
-                """, arguments: [sheets == nil ? "failed" : "rendered", reason, sheets?.thumbnail.sha256, sheets?.screen.sha256,
-                                 sheets?.print.sha256, id])
+                UPDATE ecg_recording SET render_state = ?, render_reason = ?, thumbnail_sha256 = ?, screen_sha256 = ? WHERE id = ?
+                """, arguments: [sheets == nil ? "failed" : "rendered", reason, sheets?.thumbnail.sha256, sheets?.screen.sha256, id])
+        }
+    }
+
+    /// Keeps the print sheet drawn on first request, so the next print reads it.
+    public func setPrintSheet(id: String, sheet: ImagingStore.Rendition, now: Date) async throws {
+        try await database.pool.write { db in
+            guard let hospital = try String.fetchOne(db, sql: "SELECT hospital_code FROM ecg_recording WHERE id = ?", arguments: [id])
+            else { return }
+            try ImagingStore.referenceBlob(db, sha: sheet.sha256, size: sheet.size, ownerKind: "ecg_sheet", ownerID: id,
+                                           hospitalCode: hospital, now: now)
+            try db.execute(sql: "UPDATE ecg_recording SET print_sha256 = ? WHERE id = ?", arguments: [sheet.sha256, id])
         }
     }
 

@@ -164,6 +164,17 @@ struct ECGTests {
                 #expect(reported.status == 200, "\(reported.body)")
                 #expect(try await hospital.call(client, h, .post, "/integration/v1/ecg/\(id)/report",
                                                 json: #"{"doctorCode":"D001","diagnosis":"again"}"#).errorCode == "ecg_already_reported")
+                // The cart's PDF rides along; the resident downloads it; a text file is refused.
+                #expect(try await client.call(.get, "/api/v1/family-members/\(resident.selfMemberID)/ecgs/\(id)/attachment",
+                                              token: resident.token).errorCode == "ecg_attachment_not_found")
+                let pdf = Array("%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n".utf8)
+                #expect(try await cart.call(client, h, .post, "/integration/v1/ecg/\(id)/attachment", json: "plain text").errorCode
+                        == "ecg_attachment_invalid")
+                #expect(try await cart.call(client, h, .post, "/integration/v1/ecg/\(id)/attachment",
+                                            json: String(decoding: pdf, as: UTF8.self)).status == 204)
+                let attached = try await client.call(.get, "/api/v1/family-members/\(resident.selfMemberID)/ecgs/\(id)/attachment",
+                                                     token: resident.token)
+                #expect(attached.status == 200 && attached.raw == pdf && attached.headers[.contentType] == "application/pdf")
                 let seen = try await client.call(.get, "/api/v1/family-members/\(resident.selfMemberID)/ecgs/\(id)", token: resident.token)
                 let report = (seen.body["recording"] as? [String: any Sendable])?["report"] as? [String: any Sendable]
                 #expect(report?["diagnosis"] as? String == "窦性心律，正常心电图" && report?["doctorName"] != nil, "\(seen.body)")

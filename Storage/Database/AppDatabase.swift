@@ -6,6 +6,9 @@ import HuiminCore
 /// the migrations that build its schema. Each domain's SQL lives in its own store file here.
 public final class AppDatabase: Sendable {
     public let pool: DatabasePool
+    /// Writes that arrive together from many tasks (job leases and outcomes, stored images and
+    /// ECGs) share commits, and fsyncs, through this one group.
+    public let commits: GroupCommit
 
     /// Opens (creating if needed) the database at `path` and runs every pending migration.
     public init(path: String) throws {
@@ -28,6 +31,7 @@ public final class AppDatabase: Sendable {
         }
         config.busyMode = .timeout(5)
         pool = try DatabasePool(path: path, configuration: config)
+        commits = GroupCommit(pool: pool)
         try Self.migrator.migrate(pool)
     }
 

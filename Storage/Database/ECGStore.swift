@@ -5,12 +5,9 @@ import HuiminCore
 /// ECG carts, recordings, the reading queue and critical-value contacts. Each write is one transaction.
 public struct ECGStore: Sendable {
     let database: AppDatabase
-    /// Carts across a region upload together: their writes share commits (and fsyncs).
-    let commits: GroupCommit
 
     public init(database: AppDatabase) {
         self.database = database
-        commits = GroupCommit(pool: database.pool)
     }
 
     // MARK: Carts
@@ -69,7 +66,7 @@ public struct ECGStore: Sendable {
     /// from the same cart again returns the first recording (a cart retrying after a timeout).
     public func record(_ recording: NewECGRecording, renderJob: QueuedJob, alertPayload: [String: String], personID: String?,
                        now: Date) async throws -> (id: String, duplicate: Bool) {
-        try await commits.write { db in
+        try await database.commits.write { db in
             if let existing = try String.fetchOne(db, sql: """
                 SELECT id FROM ecg_recording WHERE device_code = ? AND original_sha256 = ?
                 """, arguments: [recording.deviceCode, recording.originalSHA256]) {
@@ -137,7 +134,7 @@ public struct ECGStore: Sendable {
     }
 
     public func finishRender(id: String, sheets: Sheets?, reason: String?, now: Date) async throws {
-        try await commits.write { db in
+        try await database.commits.write { db in
             guard let hospital = try String.fetchOne(db, sql: "SELECT hospital_code FROM ecg_recording WHERE id = ?", arguments: [id])
             else { return }
             try db.execute(sql: "DELETE FROM blob_ref WHERE owner_kind = 'ecg_sheet' AND owner_id = ?", arguments: [id])

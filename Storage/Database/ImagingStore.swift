@@ -5,13 +5,9 @@ import HuiminCore
 /// The DICOM index and the blob references. Each write is one transaction.
 public struct ImagingStore: Sendable {
     let database: AppDatabase
-    /// A PACS pushing a study sends hundreds of files at once: their index writes share commits
-    /// (and fsyncs) instead of paying one each.
-    let commits: GroupCommit
 
     public init(database: AppDatabase) {
         self.database = database
-        commits = GroupCommit(pool: database.pool)
     }
 
     /// Indexes one received instance: the same bytes again change nothing; other bytes for a known
@@ -19,7 +15,7 @@ public struct ImagingStore: Sendable {
     /// and the render job commit together.
     public func record(_ instance: IndexedInstance, renderJob: @escaping @Sendable (_ version: Int) throws -> QueuedJob?, actor: AuditActor,
                        now: Date) async throws -> (receipt: InstanceReceipt, version: Int) {
-        try await commits.write { db in
+        try await database.commits.write { db in
             let current = try Row.fetchOne(db, sql: """
                 SELECT version, blob_sha256, study_uid, series_uid FROM dicom_instance WHERE sop_instance_uid = ?
                 """, arguments: [instance.sopInstanceUID])
@@ -144,7 +140,7 @@ public struct ImagingStore: Sendable {
     /// meanwhile wins: its own job renders it, and this outcome is dropped.
     public func finishRender(sopInstanceUID: String, version: Int, thumbnail: Rendition, preview: Rendition?,
                              reason: String?, now: Date) async throws {
-        try await commits.write { db in
+        try await database.commits.write { db in
             guard let hospital = try String.fetchOne(db, sql: """
                 SELECT hospital_code FROM dicom_instance WHERE sop_instance_uid = ? AND version = ?
                 """, arguments: [sopInstanceUID, version]) else { return }

@@ -75,7 +75,7 @@ public final class JobStore: Sendable {
     /// hung), then the longest-due queued one. Marks it running for `owner` with one more attempt.
     /// A job whose lease ran out on its last allowed attempt is dead-lettered instead of rerun.
     public func lease(owner: String, now: Date, leaseSeconds: TimeInterval) async throws -> LeasedJob? {
-        try await database.pool.write { db in
+        try await database.commits.write { db in
             let leasedUntil = now.addingTimeInterval(leaseSeconds)
             // A few tries, because each candidate may be taken by another process between the
             // SELECT and the guarded UPDATE, or be dead-lettered as exhausted.
@@ -126,7 +126,7 @@ public final class JobStore: Sendable {
     /// took the job); the other worker's run then decides the outcome.
     @discardableResult
     public func complete(id: String, owner: String, now: Date) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.commits.write { db in
             try db.execute(sql: """
                 UPDATE job SET state = 'done', payload = X'', lease_owner = NULL, leased_until = NULL,
                     updated_at = ?, finished_at = ?
@@ -141,7 +141,7 @@ public final class JobStore: Sendable {
     /// data. Returns the job's new state, or nil when `owner` no longer holds the lease.
     @discardableResult
     public func fail(id: String, owner: String, error: String, retryAt: Date?, now: Date) async throws -> JobState? {
-        try await database.pool.write { db in
+        try await database.commits.write { db in
             try db.execute(sql: """
                 UPDATE job SET
                     state = CASE WHEN ? IS NULL OR attempts >= max_attempts THEN 'dead' ELSE 'queued' END,

@@ -104,6 +104,22 @@ extension ImagingTestSuite {
             }
         }
 
+        @Test("JSON: the fast leads scanner reads every sample exactly as a JSON parser does, spaces and signs included")
+        func fastLeadsMatchAParser() throws {
+            for name in ECGFixtures.jsonNames {
+                let bytes = try ECGFixtures.bytes(name + ".json")
+                let parsed = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+                let leads = try #require(parsed["leads"] as? [String: [Int]])
+                let recording = try ECGReader.read(bytes)
+                for (lead, samples) in leads {
+                    #expect(recording.lead(LeadName.normalised(lead))?.samples == samples.map(Int32.init), "\(name) \(lead)")
+                }
+            }
+            let spaced = ECGFixtures.document(leads: #"{ "I" : [ -1 , 2 ,3 ] , "II":[4,-5, 6 ] }"#)
+            let recording = try ECGReader.read(spaced)
+            #expect(recording.lead("I")?.samples == [-1, 2, 3] && recording.lead("II")?.samples == [4, -5, 6])
+        }
+
         @Test("Derived limb leads follow Einthoven and Goldberger exactly; sent leads are kept")
         func derivedLeads() throws {
             let recording = try ECGJSONReader.read(ECGFixtures.document(leads: #"{"I":[100,-7,0],"II":[300,3,-1],"V1":[1,2,3]}"#))

@@ -7,9 +7,14 @@ public enum ECGJSONReader {
     public static let formatVersion = "huimin-ecg/1"
 
     public static func read(_ bytes: [UInt8]) throws(ECGError) -> ECGRecording {
-        let document: ECGJSONDocument
+        var document: ECGJSONDocument
         do {
-            document = try JSONDecoder().decode(ECGJSONDocument.self, from: Data(bytes))
+            if let split = ECGJSONLeadsScanner.split(bytes) {
+                document = try JSONDecoder().decode(ECGJSONDocument.self, from: Data(split.rest))
+                document.leads = split.leads
+            } else {
+                document = try JSONDecoder().decode(ECGJSONDocument.self, from: Data(bytes))
+            }
         } catch let error as ECGError {
             throw error
         } catch let DecodingError.typeMismatch(type, context) {

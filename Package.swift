@@ -116,12 +116,15 @@ let package = Package(
         // Lab, exam and ECG reports as hospitals publish them and residents read them.
         .target(name: "Records", dependencies: ["HuiminCore", "Database", "ObjectStore", "Residents", "Notices"],
                 path: "Sources/Records", swiftSettings: strict),
+        // Film pages (云胶片) for residents and the shares they hand to doctors.
+        .target(name: "Films", dependencies: ["HuiminCore", "Database", "ImageArchive", "Imaging", "ObjectStore", "Records", "QRCode", "CZlib"],
+                path: "Sources/Films", swiftSettings: strict),
         // Event -> template -> channel plan (ARCHITECTURE.md's "Messaging"; that name is the channel target).
         .target(name: "Notices", dependencies: ["HuiminCore", "Database", "Messaging", .product(name: "Logging", package: "swift-log")],
                 path: "Sources/Notices", swiftSettings: strict),
         .target(name: "API", dependencies: [
             "HuiminCore", "Database", "Notices", "Residents", "Appointments", "Payments", "WeChatPay", "UnionPay", "Insurance", "Workers", "QRCode", "WeChat", "Alipay", "SMS", "HIS", "Transport", "Messaging",
-            "ImageArchive", "Imaging", "Reconciliation", "ObjectStore", "ECGArchive", "Records",
+            "ImageArchive", "Imaging", "Reconciliation", "ObjectStore", "ECGArchive", "Records", "Films",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -129,7 +132,7 @@ let package = Package(
 
         .executableTarget(name: "huimin", dependencies: [
             "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents", "Appointments", "Payments", "Reconciliation", "Notices",
-            "ImageArchive", "Imaging", "ObjectStore",
+            "ImageArchive", "Imaging", "ObjectStore", "Films", "Records", "ECGArchive",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -71,6 +71,8 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     ReportRoutes(services: services).register(on: api)
     ReportIntegrationRoutes(services: services).register(on: router.group("integration/v1"))
     ReportStaffRoutes(services: services).register(on: api.group("staff"))
+    FilmRoutes(services: services).register(on: api)
+    ShareRoutes(services: services).register(on: router.group("s"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     MessageNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router

@@ -11,6 +11,7 @@ import Logging
 import Messaging
 import Notices
 import Payments
+import Films
 import Records
 import Residents
 import SMS
@@ -64,6 +65,8 @@ public struct HuiminServices: Sendable {
     public let ecg: ECGServices
     public let reports: ReportService
     public let reportReader: ReportReader
+    public let films: FilmReader
+    public let shares: FilmShares
 
     public init(configuration: Configuration, clock: any HuiminClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -150,6 +153,8 @@ public struct HuiminServices: Sendable {
         let reportStore = ReportStore(database: database)
         reports = ReportService(store: reportStore, objects: imaging.objects, personal: personal, clock: clock)
         reportReader = ReportReader(store: reportStore, access: accessStore, objects: imaging.objects, personal: personal, clock: clock)
+        films = FilmReader(index: imaging.index, retrieval: imaging.retrieval, reports: reportReader, crypto: crypto)
+        shares = FilmShares(store: FilmShareStore(database: database), crypto: crypto, clock: clock, publicURL: configuration.publicURL)
         var runners: [JobRunner] = []
         for _ in 0..<configuration.jobRunners {
             runners.append(JobRunner.standard(

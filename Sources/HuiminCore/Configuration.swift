@@ -29,6 +29,8 @@ public struct Configuration: Sendable {
     public var objectsDirectoryOverride: URL?
     /// A JSON file overriding the ECG critical-value (危急值) thresholds and statements.
     public var ecgRulesPath: String?
+    /// Where residents and doctors reach this server from outside (share links and their QR codes).
+    public var publicURL: String
 
     public struct ChannelSettings: Sendable {
         public var wechatBaseURL: String
@@ -103,6 +105,10 @@ public struct Configuration: Sendable {
         messaging = MessagingSettings(environment: env)
         sweepersEnabled = env["HUIMIN_SWEEPERS"] != "off"
         ecgRulesPath = env["HUIMIN_ECG_RULES"].flatMap { $0.isEmpty ? nil : $0 }
+        var publicURL = env["HUIMIN_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "http://127.0.0.1:\(Int(env["HUIMIN_PORT"] ?? "") ?? 8080)"
+        while publicURL.hasSuffix("/") { publicURL.removeLast() }
+        self.publicURL = publicURL
         objectsDirectoryOverride = env["HUIMIN_OBJECTS"].map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
         jobRunners = min(max(Int(env["HUIMIN_JOB_RUNNERS"] ?? "") ?? ProcessInfo.processInfo.activeProcessorCount, 1), 32)
         let sandbox = "http://127.0.0.1:\(sandboxPort)"

@@ -12,6 +12,8 @@ public struct ReportContent: Codable, Sendable, Equatable {
     public var findings: String?
     /// 诊断 / 结论.
     public var impression: String?
+    /// SOP instance UIDs of the images the radiologist marked (关键图像): the film shows them first.
+    public var keyImages: [String]?
 }
 
 /// One lab result line.

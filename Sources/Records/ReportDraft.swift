@@ -48,7 +48,8 @@ struct ReportDraft: Sendable {
                                 modality: try Self.text(input.modality, "modality", max: 16),
                                 bodyPart: try Self.text(input.bodyPart, "bodyPart", max: 64),
                                 findings: try Self.text(input.findings, "findings", max: Self.maxText),
-                                impression: try Self.text(input.impression, "impression", max: Self.maxText))
+                                impression: try Self.text(input.impression, "impression", max: Self.maxText),
+                                keyImages: input.keyImages.flatMap { $0.isEmpty ? nil : $0 })
         studyUID = try Self.text(input.studyUid, "studyUid", max: 64)
         ecgID = try Self.text(input.ecgId, "ecgId", max: 64)
         reason = try Self.text(input.reason, "reason", max: 500)
@@ -74,8 +75,14 @@ struct ReportDraft: Sendable {
         guard Set(codes).count == codes.count else {
             throw AppError.invalid("report_item_invalid", "Each lab item code appears once in a report.")
         }
-        if let uid = studyUID, uid.count > 64 || !uid.allSatisfy({ $0 == "." || ("0"..."9").contains($0) }) {
+        if let uid = studyUID, !Self.isUID(uid) {
             throw AppError.invalid("study_uid_invalid", "studyUid is a DICOM UID: digits and dots, at most 64 characters.")
+        }
+        if let keyImages = content.keyImages {
+            guard studyUID != nil, keyImages.count <= Self.maxKeyImages, keyImages.allSatisfy(Self.isUID) else {
+                throw AppError.invalid("key_images_invalid",
+                                       "keyImages lists at most \(Self.maxKeyImages) SOP instance UIDs of the report's studyUid.")
+            }
         }
         let hasText = content.findings != nil || content.impression != nil
         switch kind {
@@ -99,6 +106,12 @@ struct ReportDraft: Sendable {
                 throw AppError.invalid("report_kind_mismatch", "An exam report links a studyUid, not an ECG.")
             }
         }
+    }
+
+    static let maxKeyImages = 50
+
+    static func isUID(_ uid: String) -> Bool {
+        !uid.isEmpty && uid.count <= 64 && uid.allSatisfy { $0 == "." || ("0"..."9").contains($0) }
     }
 
     static func kind(_ text: String) throws -> Kind {

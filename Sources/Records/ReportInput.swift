@@ -21,6 +21,8 @@ public struct ReportInput: Decodable, Sendable {
     public var impression: String?
     /// The imaging archive's StudyInstanceUID of an exam report.
     public var studyUid: String?
+    /// The study's key images (SOP instance UIDs), in the order the film should show them.
+    public var keyImages: [String]?
     /// The ECG archive's ID of an ECG report.
     public var ecgId: String?
     /// The printed report, base64.

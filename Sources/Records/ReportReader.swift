@@ -88,6 +88,15 @@ public struct ReportReader: Sendable {
         return LabTrend(code: code, name: points.last?.item.item.name, points: points)
     }
 
+    /// The person's exam report on a study (for the film page) and the key images it names.
+    public func studyReport(personID: String, studyUID: String) async throws -> (report: ReportView, keyImages: [String])? {
+        guard let listing = try await store.studyReport(studyUID: studyUID, personID: personID) else { return nil }
+        let content = try content(listing)
+        var view = ReportView(listing, memberID: nil)
+        view.open(content)
+        return (view, content.keyImages ?? [])
+    }
+
     // MARK: Staff
 
     public func timeline(memberID: String, by staff: StaffService.Staff, reason: String?, _ query: Query) async throws -> ReportPage {

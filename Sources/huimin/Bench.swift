@@ -9,7 +9,7 @@ import Glibc
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks and their fixtures.",
-        subcommands: [ReconcileBench.self, SeedResidentsBench.self, ECGBench.self])
+        subcommands: [ReconcileBench.self, SeedResidentsBench.self, ECGBench.self, FilmBench.self])
 }
 
 /// `huimin bench reconcile --lines N [--seed S] [--channel wechat|alipay]`

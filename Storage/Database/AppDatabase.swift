@@ -48,6 +48,7 @@ public final class AppDatabase: Sendable {
         ImagingMigrations.register(in: &m)
         ECGMigrations.register(in: &m)
         RecordsMigrations.register(in: &m)
+        FilmMigrations.register(in: &m)
         return m
     }
 

@@ -48,6 +48,20 @@ extension ReportStore {
         }
     }
 
+    /// The person's newest published exam report on a study, with its sealed content.
+    public func studyReport(studyUID: String, personID: String) async throws -> ReportListing? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: """
+                \(Self.listing), v.content_sealed
+                FROM report r JOIN report_version v ON v.report_id = r.id AND v.version = r.version
+                LEFT JOIN hospital h ON h.code = r.hospital_code
+                WHERE r.study_uid = ?1 AND r.state = 'published' AND r.kind = 'exam'
+                  AND r.id IN (\(ReportLinks.reportsOfPerson("?2")))
+                ORDER BY r.reported_at DESC LIMIT 1
+                """, arguments: [studyUID, personID]).map(ReportListing.init(row:))
+        }
+    }
+
     /// Every version of a report, oldest first (the history staff read).
     public func versions(reportID: String) async throws -> [ReportVersionRow] {
         try await database.pool.read { db in

@@ -52,7 +52,7 @@ import Testing
         let pattern = try Regex(#"(?:AppError|\.(?:invalid|unauthorized|forbidden|notFound|conflict|rule|rateLimited|upstream|unavailable))\(\s*"([a-z0-9_]+)""#)
         for dir in ["Sources/Residents", "Sources/Appointments", "Sources/Payments", "Sources/Reconciliation", "Channels/WeChatPay", "Sources/API", "Sources/HuiminCore", "Storage/Database", "Channels/Transport",
                     "Channels/WeChat", "Channels/Alipay", "Channels/SMS", "Channels/HIS", "Channels/UnionPay", "Channels/Insurance", "Sources/QRCode", "Sources/Notices",
-                    "Sources/ImageArchive", "Storage/ObjectStore", "Sources/ECGArchive", "Sources/Records"] {
+                    "Sources/ImageArchive", "Storage/ObjectStore", "Sources/ECGArchive", "Sources/Records", "Sources/Films"] {
             let url = Self.root.appendingPathComponent(dir)
             for case let file as URL in FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil)! where file.pathExtension == "swift" {
                 let text = try String(contentsOf: file, encoding: .utf8)

@@ -102,6 +102,7 @@ struct ScriptActions {
             if let outcome = try await performBilling(statement, arguments, options) { return outcome }
             if let outcome = try await performMessaging(statement, arguments, options) { return outcome }
             if let outcome = try await performECG(statement, arguments, options) { return outcome }
+            if let outcome = try await performFilms(statement, arguments, options) { return outcome }
             throw SimFailure("\(statement.command) cannot run here")
         }
     }

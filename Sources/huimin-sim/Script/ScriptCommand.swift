@@ -67,7 +67,7 @@ struct ScriptCommand: Sendable {
         .init("random-phone", saves: "phone", summary: "a made-up mobile number"),
         .init("random-id", optional: ["born", "sex", "region"], saves: "ID number", summary: "a made-up ID number with a valid check digit (born=YYYY-MM-DD sex=male|female region=110105)"),
         .init("sleep", ["seconds"], summary: "wait"),
-    ] + appointments + payments + billing + messaging + ecg + [
+    ] + appointments + payments + billing + messaging + ecg + films + [
         .init("expect", ["what"], freeText: true, summary: "check the last response: see `expect` forms"),
     ]
 

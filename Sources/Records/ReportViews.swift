@@ -22,7 +22,12 @@ public struct ReportView: Encodable, Sendable {
     public var studyUid: String?
     /// Whether the imaging archive holds the study, so the film can be opened.
     public var studyAvailable: Bool?
+    /// Where the resident opens the study as a film, when the archive holds it.
+    public var filmUrl: String?
     public var ecgId: String?
+    /// Whether the ECG archive holds the ECG, and where the resident opens it (with its sheet).
+    public var ecgAvailable: Bool?
+    public var ecgUrl: String?
     public var pdf: PDFLink?
     public var department: String?
     public var specimen: String?
@@ -72,7 +77,14 @@ public struct ReportView: Encodable, Sendable {
         criticalCount = report.criticalCount
         studyUid = report.studyUid
         studyAvailable = report.studyUid == nil ? nil : listing.studyAvailable
+        if let memberID, let study = report.studyUid, listing.studyAvailable {
+            filmUrl = "/api/v1/family-members/\(memberID)/studies/\(study)"
+        }
         ecgId = report.ecgId
+        ecgAvailable = report.ecgId == nil ? nil : listing.ecgAvailable
+        if let memberID, let ecg = report.ecgId, listing.ecgAvailable {
+            ecgUrl = "/api/v1/family-members/\(memberID)/ecgs/\(ecg)"
+        }
         pdf = report.pdfSize.map { size in
             PDFLink(url: memberID.map { "/api/v1/family-members/\($0)/reports/\(report.id)/pdf" }, size: size)
         }

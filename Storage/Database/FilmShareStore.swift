@@ -85,7 +85,7 @@ public struct FilmShareStore: Sendable {
     public func shares(accountID: String, memberID: String) async throws -> [FilmShareRow] {
         try await database.pool.read { db in
             try FilmShareRow.fetchAll(db, sql: """
-                SELECT * FROM film_share WHERE account_id = ? AND member_id = ? ORDER BY created_at DESC, id DESC LIMIT 200
+                SELECT * FROM film_share WHERE account_id = ? AND member_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 200
                 """, arguments: [accountID, memberID])
         }
     }

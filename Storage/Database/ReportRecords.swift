@@ -103,12 +103,15 @@ public struct ReportListing: Sendable {
     public var report: ReportRow
     public var hospitalName: String?
     public var studyAvailable: Bool
+    /// Whether the ECG archive holds the ECG an ECG report names.
+    public var ecgAvailable: Bool
     public var contentSealed: Data?
 
     init(row: Row) throws {
         report = try ReportRow(row: row)
         hospitalName = row["hospital_name"]
         studyAvailable = row["study_available"] ?? false
+        ecgAvailable = row["ecg_available"] ?? false
         contentSealed = row.hasColumn("content_sealed") ? row["content_sealed"] : nil
     }
 }

@@ -5,7 +5,8 @@ extension ReportStore {
     /// A report with its hospital's name and whether the archive holds its study.
     private static let listing = """
         SELECT r.*, h.name AS hospital_name,
-               (r.study_uid IS NOT NULL AND EXISTS (SELECT 1 FROM dicom_study s WHERE s.study_uid = r.study_uid)) AS study_available
+               (r.study_uid IS NOT NULL AND EXISTS (SELECT 1 FROM dicom_study s WHERE s.study_uid = r.study_uid)) AS study_available,
+               (r.ecg_id IS NOT NULL AND EXISTS (SELECT 1 FROM ecg_recording e WHERE e.id = r.ecg_id)) AS ecg_available
         """
 
     /// The person behind a family member: within `accountID` when given (a resident), else any (staff).

@@ -179,6 +179,17 @@ struct ECGTests {
                 let report = (seen.body["recording"] as? [String: any Sendable])?["report"] as? [String: any Sendable]
                 #expect(report?["diagnosis"] as? String == "窦性心律，正常心电图" && report?["doctorName"] != nil, "\(seen.body)")
 
+                // The hospital's ECG report names the recording: the resident's report leads to it.
+                let published = try await hospital.call(client, h, .put, "/integration/v1/reports/ECG-77", json: """
+                    {"kind":"ecg","title":"常规心电图","idNumber":"\(Resident.idNumber)","reportedAt":"2026-11-29T03:00:00Z",
+                     "impression":"窦性心律，正常心电图","ecgId":"\(id)"}
+                    """)
+                #expect(published.status == 201, "\(published.body)")
+                let reports = try await client.call(.get, "/api/v1/family-members/\(resident.selfMemberID)/reports", token: resident.token)
+                let ecgReport = (reports.body["reports"] as? [any Sendable])?.first as? [String: any Sendable]
+                let ecgURL = try #require(ecgReport?["ecgUrl"] as? String)
+                #expect(try await client.call(.get, ecgURL, token: resident.token).status == 200)
+
                 // Someone else's recording is simply not found.
                 let other = try await cart.call(client, h, .post, "/integration/v1/ecg", json: try Self.json("sinus-60.json", patient: "P-OTHER"))
                 let otherID = try #require(other.body["id"] as? String)

@@ -4,6 +4,7 @@ import HuiminCore
 import Hummingbird
 import HummingbirdTesting
 import Reconciliation
+import TestSupport
 import Testing
 
 /// Films (云胶片) as a resident opens them in the mini-program, and the shares they hand to doctors.
@@ -54,6 +55,9 @@ struct FilmTests {
                 #expect(key.map { $0["sopInstanceUid"] as? String } == [F.image(F.scout, 1), F.image(F.axial, 2)])
                 #expect(page.object("report")["impression"] as? String == "右肺上叶小结节，建议随访。")
                 #expect(page["presets"] as? [String] == ["lung", "mediastinum", "bone", "brain", "abdomen"])
+                // The report leads to its film.
+                let reports = try await ReportFixture.timeline(client, resident, query: "?kind=exam")
+                #expect(reports.first?["filmUrl"] as? String == F.path(resident, "/\(F.studyUID)"))
 
                 let image = try #require(axial.first)
                 let preview = try await client.call(.get, try #require(image["preview"] as? String), token: resident.token)
@@ -153,7 +157,8 @@ struct FilmTests {
                 let expires = try #require(ISO8601.date(share["expiresAt"] as? String ?? ""))
                 #expect(abs(expires.timeIntervalSince(h.clock.now()) - 7 * 86_400) < 5, "a week unless told")
                 let qr = try await client.call(.get, try #require(share["qrPng"] as? String), token: resident.token)
-                #expect(qr.headers[.contentType] == "image/png" && qr.raw.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+                #expect(qr.headers[.contentType] == "image/png")
+                #expect(try PythonDecoder.decode(png: qr.raw) == url, "the printed slip's QR code leads to the link")
                 let token = Self.token(share)
 
                 let page = try await client.call(.get, "/s/\(token)")

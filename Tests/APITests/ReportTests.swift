@@ -248,6 +248,7 @@ import Testing
                 }
                 report = try await R.open(client, resident, reportID).object("report")
                 #expect(report["studyAvailable"] as? Int == 1)
+                #expect(report["filmUrl"] as? String == "/api/v1/family-members/\(resident.selfMemberID)/studies/1.2.826.0.1.3680043.2.1")
 
                 let ecg = try await R.publish(client, h, terminal, "ECG-001", """
                     {"kind":"ecg","title":"常规心电图","patientId":"\(R.patientID)","reportedAt":"2026-11-29T03:00:00Z",
@@ -256,6 +257,7 @@ import Testing
                 let ecgID = try #require(ecg.object("report")["id"] as? String)
                 let ecgReport = try await R.open(client, resident, ecgID).object("report")
                 #expect(ecgReport["ecgId"] as? String == "ecg_01demo")
+                #expect(ecgReport["ecgAvailable"] as? Int == 0 && ecgReport["ecgUrl"] == nil, "no such ECG in the archive")
                 #expect(ecgReport["pdf"] == nil)
                 #expect(try await client.call(.get, "/api/v1/family-members/\(resident.selfMemberID)/reports/\(ecgID)/pdf",
                                               token: resident.token).errorCode == "report_pdf_missing")

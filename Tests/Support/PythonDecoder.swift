@@ -1,9 +1,8 @@
 import Foundation
-import TestSupport
 
 /// Reads a QR image the way an independent scanner would: PyPI `zxing-cpp` with Pillow
 /// (`pip install zxing-cpp pillow`). python3 is found through /usr/bin/env.
-enum PythonDecoder {
+public enum PythonDecoder {
     private static let script = """
         import sys, zxingcpp
         from PIL import Image
@@ -12,7 +11,7 @@ enum PythonDecoder {
         """
 
     /// The texts of every code found in `png`.
-    static func decode(png: [UInt8]) throws -> String {
+    public static func decode(png: [UInt8]) throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString).png")
         try Data(png).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -21,5 +20,5 @@ enum PythonDecoder {
         return result.output
     }
 
-    struct DecoderFailed: Error { let status: Int32 }
+    public struct DecoderFailed: Error { public let status: Int32 }
 }

@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // System-library shims. Variadic or macro-heavy C APIs get typed C wrappers.
@@ -128,7 +129,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
-        ], path: "Sources/API", resources: [], swiftSettings: strict),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], path: "Sources/API", resources: [.copy("Console/Templates")], swiftSettings: strict),
 
         .executableTarget(name: "huimin", dependencies: [
             "API", "Sandbox", "Workers", "Database", "HuiminCore", "Residents", "Appointments", "Payments", "Reconciliation", "Notices",

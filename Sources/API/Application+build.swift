@@ -5,8 +5,8 @@ import Logging
 import ServiceLifecycle
 
 /// Builds the whole HTTP application. `huimin serve` and the tests call this same function.
-public func buildApplication(services: HuiminServices, logger: Logger) -> some ApplicationProtocol {
-    let router = buildRouter(services: services)
+public func buildApplication(services: HuiminServices, logger: Logger) throws -> some ApplicationProtocol {
+    let router = try buildRouter(services: services)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port),
@@ -27,7 +27,7 @@ public func buildApplication(services: HuiminServices, logger: Logger) -> some A
     return app
 }
 
-public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext> {
+public func buildRouter(services: HuiminServices) throws -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: DicomWebCORS())
@@ -74,6 +74,11 @@ public func buildRouter(services: HuiminServices) -> Router<BasicRequestContext>
     FilmRoutes(services: services).register(on: api)
     ShareRoutes(services: services).register(on: router.group("s"))
     PaymentNotifyRoutes(services: services).register(on: router.group("notify/v1"))
+    let console = ConsoleRoutes(services: services, pages: try ConsolePages.load())
+    let consoleGroup = router.group("console")
+    console.register(on: consoleGroup)
+    ConsoleCashierRoutes(console: console).register(on: consoleGroup)
+    ConsoleOperationsRoutes(console: console).register(on: consoleGroup)
     MessageNotifyRoutes(services: services).register(on: router.group("notify/v1"))
     return router
 }

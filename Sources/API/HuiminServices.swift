@@ -51,6 +51,7 @@ public struct HuiminServices: Sendable {
     public let appointmentSweeper: AppointmentSweeper
     public let catalog: CatalogService
     public let schedules: ScheduleService
+    public let scheduleStore: ScheduleStore
     public let policies: PolicyService
     public let paymentStore: PaymentStore
     public let payments: PaymentService
@@ -65,6 +66,7 @@ public struct HuiminServices: Sendable {
     public let ecg: ECGServices
     public let reports: ReportService
     public let reportReader: ReportReader
+    public let accessStore: AccessStore
     public let films: FilmReader
     public let shares: FilmShares
 
@@ -80,6 +82,7 @@ public struct HuiminServices: Sendable {
         let residentStore = ResidentStore(database: database)
         let cardStore = CardStore(database: database)
         let accessStore = AccessStore(database: database)
+        self.accessStore = accessStore
         let channels = configuration.channels
         let transport = HTTPTransport(timeout: channels.timeout)
 
@@ -112,6 +115,7 @@ public struct HuiminServices: Sendable {
         appointmentSweeper = AppointmentSweeper(bookings: bookings, noShows: noShows, logger: logger)
         let catalogStore = CatalogStore(database: database)
         let scheduleStore = ScheduleStore(database: database)
+        self.scheduleStore = scheduleStore
         policies = PolicyService(policies: policyStore, catalog: catalogStore, clock: clock)
         catalog = CatalogService(catalog: catalogStore, schedules: scheduleStore, policies: policies, clock: clock)
         schedules = ScheduleService(schedules: scheduleStore, clock: clock)

@@ -135,7 +135,7 @@ public struct FilmShares: Sendable {
             guard let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty else {
                 throw AppError("share_code_required", status: 401, "This share asks for its access code.")
             }
-            matches = Self.constantTimeEqual(digest(code: code, shareID: share.id), codeDigest)
+            matches = Digest.constantTimeEqual(Array(digest(code: code, shareID: share.id).utf8), Array(codeDigest.utf8))
         }
         let now = clock.now()
         switch try await store.open(shareID: share.id, codeMatches: matches, maxFailures: Self.maxCodeFailures,
@@ -236,13 +236,7 @@ public struct FilmShares: Sendable {
         let parts = session.split(separator: ".")
         guard parts.count == 2, let expiry = Int(parts[0]), Double(expiry) > clock.now().timeIntervalSince1970 else { return false }
         let expected = Hex.encode(crypto.tokenMAC(Array("film-share-session:\(shareID):\(expiry)".utf8)))
-        return Self.constantTimeEqual(String(parts[1]), expected)
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return Digest.constantTimeEqual(Array(parts[1].utf8), Array(expected.utf8))
     }
 
     /// An address without its host part (203.0.113.*, 2001:db8:1:*), enough for a resident to tell

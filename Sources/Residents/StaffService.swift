@@ -87,6 +87,12 @@ public struct StaffService: Sendable {
         return Staff(id: user.id, username: user.username, role: user.role)
     }
 
+    /// Ends a staff session (the console's sign-out); an unknown or ended one changes nothing.
+    public func logout(token: String) async throws {
+        let session = try await SessionGate.open(token: token, kind: "staff", tokens: tokens, store: residents, now: clock.now())
+        try await residents.revokeSession(id: session.id, now: clock.now())
+    }
+
     /// The unmasked person behind a family member; the read is audited before anything is returned.
     public func readResident(memberID: String, by staff: Staff, reason: String) async throws -> PersonDetail {
         guard ["admin", "operator"].contains(staff.role) else {

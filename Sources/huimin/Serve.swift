@@ -22,7 +22,7 @@ struct Serve: AsyncParsableCommand {
         }
         let huimin = try HuiminServices(configuration: configuration, logger: logger)
         try await Admin.TemplatesLoad.loadDefaults(huimin, file: Admin.TemplatesLoad.defaultFile, logger: logger)
-        services.append(buildApplication(services: huimin, logger: logger))
+        services.append(try buildApplication(services: huimin, logger: logger))
         logger.info("huimin starting", metadata: [
             "port": "\(configuration.port)", "data": "\(configuration.dataDirectory.path)",
             "crypto": "\(configuration.cryptoProfile)", "sandbox": "\(configuration.sandboxEnabled)",

@@ -150,6 +150,36 @@ public final class AccessStore: Sendable {
             """).execute(arguments: [at, actorKind, actorID, action, subjectKind, subjectID, detail, prev, hash])
     }
 
+    /// An audit entry with the staff user's name beside the ID, for the console.
+    public struct NamedAuditEntry: Sendable, Codable, FetchableRecord {
+        public var at: String
+        public var actorKind: String
+        public var actorId: String
+        public var actorName: String?
+        public var action: String
+        public var subjectKind: String
+        public var subjectId: String
+        public var detail: String
+    }
+
+    /// The newest entries whose action starts with one of `prefixes` (all when empty).
+    public func auditLog(actionPrefixes: [String], limit: Int) async throws -> [NamedAuditEntry] {
+        try await database.pool.read { db in
+            let filter = prefixes(actionPrefixes)
+            return try NamedAuditEntry.fetchAll(db, sql: """
+                SELECT a.at, a.actor_kind AS actorKind, a.actor_id AS actorId, s.username AS actorName, a.action,
+                       a.subject_kind AS subjectKind, a.subject_id AS subjectId, a.detail
+                FROM audit_log a LEFT JOIN staff_user s ON a.actor_kind = 'staff' AND s.id = a.actor_id
+                \(filter.sql) ORDER BY a.seq DESC LIMIT ?
+                """, arguments: StatementArguments(filter.arguments + [limit]))
+        }
+    }
+
+    private func prefixes(_ list: [String]) -> (sql: String, arguments: [String]) {
+        guard !list.isEmpty else { return ("", []) }
+        return ("WHERE " + list.map { _ in "a.action LIKE ? || '%'" }.joined(separator: " OR "), list)
+    }
+
     public func auditLog(subjectID: String?, limit: Int) async throws -> [AuditEntry] {
         try await database.pool.read { db in
             var sql = "SELECT * FROM audit_log"

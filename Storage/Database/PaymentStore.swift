@@ -38,6 +38,12 @@ public final class PaymentStore: Sendable {
         }
     }
 
+    public func allMerchants() async throws -> [MerchantRow] {
+        try await database.pool.read { db in
+            try MerchantRow.order(Column("hospital_code"), Column("campus_id"), Column("channel")).fetchAll(db)
+        }
+    }
+
     /// The campus's own merchant if it has one, else the hospital's.
     static func merchant(_ db: GRDB.Database, hospitalCode: String, campusID: String?, channel: String) throws -> MerchantRow? {
         try MerchantRow.fetchOne(db, sql: """

@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func everyRouteIsDocumented() async throws {
-        let routes = try await TestHarness.with { h in buildRouter(services: h.services).routes.map { "\($0.method.rawValue) \($0.path)" } }
+        let routes = try await TestHarness.with { h in try buildRouter(services: h.services).routes.map { "\($0.method.rawValue) \($0.path)" } }
         let served = Set(routes.map { route -> String in
             let parts = route.split(separator: " ", maxSplits: 1)
             let path = parts[1].split(separator: "/").map { segment in
@@ -35,10 +35,12 @@ import Testing
             }.joined(separator: "/")
             return "\(parts[0]) /\(path)"
         })
+        // The console's pages are HTML for people, listed in the README, not part of the JSON API.
+        let api = served.filter { !$0.contains(" /console") }
         let documented = Self.documentedOperations()
-        #expect(served.count > 20)
-        #expect(served.subtracting(documented).isEmpty, "routes missing from assets/openapi.yaml: \(served.subtracting(documented).sorted())")
-        #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
+        #expect(api.count > 20)
+        #expect(api.subtracting(documented).isEmpty, "routes missing from assets/openapi.yaml: \(api.subtracting(documented).sorted())")
+        #expect(documented.subtracting(api).isEmpty, "documented but not served: \(documented.subtracting(api).sorted())")
     }
 
     @Test func everyErrorCodeInTheSourcesIsDocumented() throws {

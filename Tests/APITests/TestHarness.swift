@@ -58,7 +58,7 @@ struct TestHarness: Sendable {
 
     /// Runs `body` against the router (no socket), as the mini-program and terminals would call it.
     func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
-        let app = buildApplication(services: services, logger: logs.logger(label: "huimin"))
+        let app = try buildApplication(services: services, logger: logs.logger(label: "huimin"))
         return try await app.test(.router, body)
     }
 

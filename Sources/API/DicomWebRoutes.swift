@@ -164,7 +164,7 @@ struct DicomWebRoutes {
             guard total <= Self.stowLimit else { throw AppError("dicom_too_large", status: 413, "The upload is larger than the archive accepts.") }
             for event in try stream.feed(buffer.readableBytesView) {
                 switch event {
-                case .partStart(let contentType):
+                case .partStart(let contentType, _):
                     skipping = !(contentType.map { $0.lowercased().hasPrefix("application/dicom") } ?? true)
                     current = skipping ? nil : try ingest.startFile()
                 case .partBytes(let bytes):

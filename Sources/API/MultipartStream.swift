@@ -1,10 +1,12 @@
+import Foundation
 import HuiminCore
 
-/// Splits a multipart/related body (RFC 2046, 2387) as it arrives, so each part can stream into
+/// Splits a multipart/related or multipart/form-data body (RFC 2046, 2387, 7578) as it arrives, so each part can stream into
 /// the object store: a STOW-RS request carrying a 2 GB file is never held in memory.
 struct MultipartStream {
     enum Event {
-        case partStart(contentType: String?)
+        /// `name` is the form field's, from Content-Disposition (multipart/form-data).
+        case partStart(contentType: String?, name: String?)
         case partBytes(ArraySlice<UInt8>)
         case partEnd
     }
@@ -64,7 +66,7 @@ struct MultipartStream {
                     break loop
                 }
                 let headerBytes = end >= cursor ? pending[cursor..<end] : []
-                events.append(.partStart(contentType: Self.contentType(headerBytes)))
+                events.append(.partStart(contentType: Self.header("content-type", headerBytes), name: Self.fieldName(headerBytes)))
                 cursor = end + 4
                 state = .body
             case .body:
@@ -96,11 +98,23 @@ struct MultipartStream {
         return out
     }
 
-    private static func contentType(_ headers: ArraySlice<UInt8>) -> String? {
+    private static func header(_ name: String, _ headers: ArraySlice<UInt8>) -> String? {
         for line in String(decoding: headers, as: UTF8.self).split(separator: "\r\n") {
             let pair = line.split(separator: ":", maxSplits: 1)
-            if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "content-type" {
+            if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name {
                 return pair[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
+    }
+
+    /// `form-data; name="file"; filename="his.csv"` → `file`.
+    private static func fieldName(_ headers: ArraySlice<UInt8>) -> String? {
+        guard let disposition = header("content-disposition", headers) else { return nil }
+        for parameter in disposition.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "name" {
+                return pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             }
         }
         return nil

@@ -151,6 +151,15 @@ import Testing
                                                         headers: [.cookie: browser.cookie, .init("X-CSRF-Token")!: browser.csrf],
                                                         body: ByteBuffer(string: his)) { Int($0.status.code) }
                 #expect(uploaded == 200)
+                // Without the page's script the form posts multipart/form-data and gets the page back.
+                let boundary = "----console-form"
+                let multipart = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(browser.csrf)\r\n"
+                    + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"his.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+                    + his + "\r\n--\(boundary)--\r\n"
+                let plain = try await client.execute(uri: "\(base)/files/his", method: .post,
+                                                     headers: [.cookie: browser.cookie, .contentType: "multipart/form-data; boundary=\(boundary)"],
+                                                     body: ByteBuffer(string: multipart)) { (Int($0.status.code), $0.headers[.location]) }
+                #expect(plain.0 == 303 && plain.1 == "\(base)?flash=uploaded")
 
                 h.clock.set(F.at(day: "2026-12-01", "10:30"))
                 #expect(try await browser.get(client, base).status == 303, "yesterday's session has expired")

@@ -11,7 +11,7 @@ struct MultipartStreamTests {
             let end = min(body.count, start + chunk)
             for event in try stream.feed(body[start..<end]) {
                 switch event {
-                case .partStart(let type): parts.append((type, []))
+                case .partStart(let type, _): parts.append((type, []))
                 case .partBytes(let bytes): parts[parts.count - 1].bytes += bytes
                 case .partEnd: break
                 }

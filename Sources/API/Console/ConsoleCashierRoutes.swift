@@ -49,21 +49,22 @@ struct ConsoleCashierRoutes {
             }
         }
         // The page's script sends the file as the body, with the CSRF token in a header, and shows
-        // the upload's progress; the answer is JSON for it.
+        // the upload's progress; the answer is JSON for it. Without scripts the form posts
+        // multipart/form-data and the answer is the day page again.
         router.post("reconciliation/:day/:merchant/files/:side") { request, context in
+            let type = request.headers[.contentType] ?? ""
+            if type.lowercased().hasPrefix("multipart/form-data") {
+                return try await plainUpload(request, context, type: type)
+            }
             guard let signed = await console.auth.signedIn(request) else {
                 throw AppError.unauthorized("token_missing", "Sign in again.")
             }
             try ConsoleRole.require(ConsoleRole.mayReconcile(signed.staff.role))
             try console.auth.check(signed, form: [:], request: request)
-            guard let side = ReconciliationService.Side(rawValue: context.parameters.get("side") ?? "") else {
-                throw AppError.notFound("file_side_invalid", "Upload to files/channel or files/his.")
-            }
             let bytes = Array(buffer: try await request.body.collect(upTo: ReconciliationRoutes.fileLimit))
-            guard !bytes.isEmpty else { throw AppError.invalid("file_empty", "The file is empty.") }
             let (day, merchant) = Self.dayAndMerchant(context)
-            return JSONResponse(try await services.reconciliation.upload(day: day, merchantID: merchant, side: side, bytes: bytes,
-                                                                         actor: .staff(signed.staff.id)))
+            return try JSONResponse(try await services.reconciliation.upload(day: day, merchantID: merchant, side: try Self.side(context, bytes),
+                                                                             bytes: bytes, actor: .staff(signed.staff.id))).encoded()
         }
         router.post("reconciliation/:day/:merchant/fetch/:side") { request, context in
             try await dayAction(request, context, flash: "fetched") { signed, _, day, merchant in
@@ -92,15 +93,51 @@ struct ConsoleCashierRoutes {
         }
     }
 
+    static func side(_ context: some RequestContext, _ bytes: [UInt8]) throws -> ReconciliationService.Side {
+        guard let side = ReconciliationService.Side(rawValue: context.parameters.get("side") ?? "") else {
+            throw AppError.notFound("file_side_invalid", "Upload to files/channel or files/his.")
+        }
+        guard !bytes.isEmpty else { throw AppError.invalid("file_empty", "The file is empty.") }
+        return side
+    }
+
+    /// The upload form sent without the page's script: its fields are `_csrf` and `file`.
+    private func plainUpload(_ request: Request, _ context: some RequestContext, type: String) async throws -> Response {
+        guard let boundary = type.split(separator: ";").dropFirst().map({ $0.trimmingCharacters(in: .whitespaces) })
+            .first(where: { $0.lowercased().hasPrefix("boundary=") }).map({ String($0.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) })
+        else { throw AppError.invalid("multipart_malformed", "The form has no boundary.") }
+        var stream = MultipartStream(boundary: boundary)
+        var fields: [String: [UInt8]] = [:]
+        var current: String?
+        var total = 0
+        for try await chunk in request.body {
+            total += chunk.readableBytes
+            guard total <= ReconciliationRoutes.fileLimit else { throw AppError("body_too_large", status: 413, "The file is larger than a day's bill can be.") }
+            for event in try stream.feed(chunk.readableBytesView) {
+                switch event {
+                case .partStart(_, let name): current = name; if let name { fields[name] = [] }
+                case .partBytes(let bytes): if let current { fields[current, default: []] += bytes }
+                case .partEnd: current = nil
+                }
+            }
+        }
+        let form = ["_csrf": String(decoding: fields["_csrf"] ?? [], as: UTF8.self)]
+        return try await dayAction(request, context, flash: "uploaded", form: form) { signed, _, day, merchant in
+            let bytes = fields["file"] ?? []
+            _ = try await services.reconciliation.upload(day: day, merchantID: merchant, side: try Self.side(context, bytes), bytes: bytes,
+                                                         actor: .staff(signed.staff.id))
+        }
+    }
+
     static func dayAndMerchant(_ context: some RequestContext) -> (String, String) {
         (context.parameters.get("day") ?? "", context.parameters.get("merchant") ?? "")
     }
 
     /// A form on the day page: done, back to the page with a flash; refused, the page again with
     /// the reason beside what the cashier was doing.
-    private func dayAction(_ request: Request, _ context: some RequestContext, flash: String,
+    private func dayAction(_ request: Request, _ context: some RequestContext, flash: String, form parsed: [String: String]? = nil,
                            _ body: (ConsoleAuth.SignedIn, [String: String], String, String) async throws -> Void) async throws -> Response {
-        try await console.action(request) { signed, form in
+        try await console.action(request, form: parsed) { signed, form in
             try ConsoleRole.require(ConsoleRole.mayReconcile(signed.staff.role))
             let (day, merchant) = Self.dayAndMerchant(context)
             do {
@@ -162,6 +199,10 @@ struct ConsoleCashierRoutes {
         let state = query.get("state").flatMap { $0.isEmpty || $0 == "all" ? nil : $0 }
         let differences = try await services.reconciliation.differences(day: day, merchantID: merchant, kind: kind, state: state)
             .sorted { ($0.state == "open" ? 0 : 1, $0.kind, $0.tradeNo) < ($1.state == "open" ? 0 : 1, $1.kind, $1.tradeNo) }
+        var names: [String: String] = [:]
+        for id in Set(differences.compactMap(\.resolvedBy)) {
+            names[id] = try await services.accessStore.staff(id: id)?.username
+        }
         var context: [String: Any] = [
             "day": day, "merchant": merchant, "merchantNo": view.merchantNo, "channel": TakingsChart.names[view.channel] ?? view.channel,
             "state": Self.shownState(view), "stateName": Self.stateNames[Self.shownState(view)] ?? view.state, "closed": view.state == "closed",
@@ -179,7 +220,7 @@ struct ConsoleCashierRoutes {
                 "actions": ProposedAction.allCases.map { ["value": $0.rawValue, "name": Self.actionNames[$0.rawValue] ?? $0.rawValue,
                                                           "selected": $0.rawValue == difference.proposedAction] },
                 "resolution": difference.resolution.map { Self.actionNames[$0] ?? $0 } ?? "", "note": difference.note ?? "",
-                "resolvedBy": difference.resolvedBy ?? "", "resolvedAt": difference.resolvedAt ?? "",
+                "resolvedBy": difference.resolvedBy.map { names[$0] ?? $0 } ?? "", "resolvedAt": difference.resolvedAt ?? "",
             ] },
             "hasDifferences": !differences.isEmpty,
         ]

@@ -96,9 +96,11 @@ struct ConsoleRoutes {
     }
 
     /// A signed-in form post: CSRF checked first.
-    func action(_ request: Request, _ body: (ConsoleAuth.SignedIn, [String: String]) async throws -> Response) async throws -> Response {
+    func action(_ request: Request, form parsed: [String: String]? = nil,
+                _ body: (ConsoleAuth.SignedIn, [String: String]) async throws -> Response) async throws -> Response {
         try await page(request) { signed in
-            let form = try await FormBody.read(request)
+            var form = parsed ?? [:]
+            if parsed == nil { form = try await FormBody.read(request) }
             try auth.check(signed, form: form, request: request)
             return try await body(signed, form)
         }

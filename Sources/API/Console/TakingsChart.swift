@@ -16,12 +16,16 @@ struct TakingsChart {
     func svg(id: String, title: String) -> String {
         let width = 760.0, height = 220.0, left = 64.0, bottom = 36.0, top = 28.0
         let plotWidth = width - left - 12, plotHeight = height - bottom - top
-        let maximum = max(series.flatMap(\.values).max() ?? 0, 1)
+        let maximum = Self.niceCeiling(series.flatMap(\.values).max() ?? 0)
         let groupWidth = plotWidth / Double(max(days.count, 1))
         let barWidth = max(groupWidth * 0.8 / Double(max(series.count, 1)), 1)
         var parts: [String] = []
         parts.append(#"<svg id="\#(id)" class="chart" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" xmlns="http://www.w3.org/2000/svg">"#)
         parts.append("<title>\(Self.escape(title))</title>")
+        if series.allSatisfy({ $0.values.allSatisfy { $0 == 0 } }) {
+            parts.append(#"<text x="\#(width / 2)" y="\#(height / 2)" class="legend" text-anchor="middle">暂无数据 Nothing in these weeks</text></svg>"#)
+            return parts.joined()
+        }
         for step in 0...4 {
             let value = maximum * Int64(step) / 4
             let y = top + plotHeight - plotHeight * Double(step) / 4
@@ -48,6 +52,15 @@ struct TakingsChart {
         }
         parts.append("</svg>")
         return parts.joined()
+    }
+
+    /// The axis top: the next 1, 2 or 5 × 10ⁿ, times 4 so the four grid steps are whole numbers.
+    static func niceCeiling(_ value: Int64) -> Int64 {
+        let quarter = max((value + 3) / 4, 1)
+        var magnitude: Int64 = 1
+        while magnitude * 10 <= quarter { magnitude *= 10 }
+        let step = [1, 2, 5, 10].map { Int64($0) * magnitude }.first { $0 >= quarter } ?? magnitude * 10
+        return step * 4
     }
 
     static func escape(_ text: String) -> String {

@@ -2,8 +2,8 @@
 // confirmation before irreversible actions. Everything else is plain HTML forms.
 (function () {
   "use strict";
-  var csrf = function () {
-    var field = document.querySelector('#logout input[name="_csrf"]');
+  var csrf = function (form) {
+    var field = form.querySelector('input[name="_csrf"]') || document.querySelector('#logout input[name="_csrf"]');
     return field ? field.value : "";
   };
 
@@ -20,7 +20,7 @@
     if (!file) { status.textContent = "请选择文件 Choose a file"; return; }
     var request = new XMLHttpRequest();
     request.open("POST", form.getAttribute("action"));
-    request.setRequestHeader("X-CSRF-Token", csrf());
+    request.setRequestHeader("X-CSRF-Token", csrf(form));
     request.setRequestHeader("Content-Type", "application/octet-stream");
     progress.hidden = false;
     progress.value = 0;
@@ -33,8 +33,7 @@
       if (request.status >= 200 && request.status < 300) {
         progress.value = 100;
         status.textContent = "已上传 Uploaded";
-        var here = window.location.pathname;
-        window.location.assign(here + "?flash=uploaded");
+        window.location.assign(form.getAttribute("data-return") + "?flash=uploaded");
         return;
       }
       var message = request.statusText;

@@ -107,6 +107,11 @@ extension ScriptActions {
             return Outcome(value: next.time, assignments: statement.target.map { [($0 + "_day", next.day)] } ?? [])
         case "wait-until":
             return try await waitUntil(first, day: options["day"])
+        case "blocks":
+            return saving(try await connection.staff("GET", "/api/v1/staff/blocks?memberId=\(first.urlQueryEncoded)"), "blocks[0].id")
+        case "lift-block":
+            return Outcome(response: try await connection.staff("POST", "/api/v1/staff/blocks/\(first.urlQueryEncoded)/lift",
+                                                                .object(["note": .string(options["note"] ?? "")])))
         default:
             return nil
         }

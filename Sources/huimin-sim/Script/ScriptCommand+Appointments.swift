@@ -49,5 +49,8 @@ extension ScriptCommand {
               summary: "the next session start (08:00, 14:00, 19:00) at least after= minutes away (default 10)"),
         .init("next-minute", saves: "HH:mm; also sets NAME_day", summary: "the next whole minute at least 5 s away, for a deadline to wait out"),
         .init("wait-until", ["HH:mm"], optional: ["day"], summary: "wait until that time (Asia/Shanghai) has passed; at most 10 minutes"),
+        .init("blocks", ["member"], saves: "the first block's id",
+              summary: "a family member's booking blocks (爽约限制) as staff read them (audited)"),
+        .init("lift-block", ["block"], required: ["note"], summary: "staff lift a block on appeal, with a note (audited)"),
     ]
 }

@@ -208,6 +208,8 @@ import Testing
         try await TestHarness.with { h in
             h.clock.set(F.dayBefore10am)
             let clinic = try await F.clinic(h, segments: [.init(start: "08:00", end: "08:30", capacity: 5, feeFen: 0)])
+            let other = try await F.clinic(h, department: "WAI", departmentName: "外科",
+                                           segments: [.init(start: "09:00", end: "09:30", capacity: 5, feeFen: 0)])
             try await h.test { client in
                 let resident = try await Resident.register(h, client)
                 let booked = try await resident.book(client, slot: clinic.slotIDs[0])
@@ -224,6 +226,18 @@ import Testing
                 let after = try await browser.get(client, suspended.location ?? "")
                 #expect(after.html.contains(#"data-state="suspended""#) && after.html.contains(#"data-code="session_suspended""#))
                 #expect(try await CatalogKit.count(h, "SELECT COUNT(*) FROM outbox WHERE event = 'appointment.suspended'") == 1)
+                // Substitution (替诊): the other clinic's booking stays, its patient is told.
+                #expect(try await resident.book(client, slot: other.slotIDs[0]).status == 201)
+                let substitute = try await browser.get(client, "/console/sessions/\(other.sessionID)/substitute")
+                #expect(substitute.html.contains(#"<span id="affected" class="big">1</span>"#))
+                let doctor = try #require(substitute.html.firstMatch(of: /<option value="(doc_[a-z0-9]+)">/).map { String($0.1) })
+                let noReason = try await browser.post(client, "/console/sessions/\(other.sessionID)/substitute", ["doctor": doctor, "reason": ""])
+                #expect(noReason.status >= 400 && Browser.errorCode(noReason.html) != nil, "a reason is required")
+                let substituted = try await browser.post(client, "/console/sessions/\(other.sessionID)/substitute",
+                                                          ["doctor": doctor, "reason": "原医生外出会诊"])
+                #expect(substituted.status == 303 && substituted.location?.hasSuffix("flash=session_substituted") == true,
+                        "\(substituted.html.prefix(400))")
+                #expect(try await CatalogKit.count(h, "SELECT COUNT(*) FROM outbox WHERE event = 'appointment.substituted'") == 1)
                 let messages = try await browser.get(client, "/console/messages")
                 #expect(messages.status == 200)
                 let template = try await browser.get(client, "/console/templates/appointment.suspended/sms")

@@ -63,20 +63,8 @@ struct ShareRoutes {
 
     private func shared(_ request: Request, _ context: some RequestContext) async throws -> (String, FilmShareRow, StudyRow) {
         let token = try context.parameters.require("token")
-        let share = try await services.shares.resume(token: token, session: Self.cookie(FilmShares.cookieName, in: request))
+        let share = try await services.shares.resume(token: token, session: request.cookie(FilmShares.cookieName))
         return (token, share, try await services.films.study(share.studyUid, personID: share.personId))
-    }
-
-    static func cookie(_ name: String, in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
-                    return parts[1].trimmingCharacters(in: .whitespaces)
-                }
-            }
-        }
-        return nil
     }
 }
 

@@ -23,7 +23,7 @@ struct ConsoleAuth: Sendable {
 
     /// The staff member behind the request's session cookie, or nil (no cookie, expired, revoked).
     func signedIn(_ request: Request) async -> SignedIn? {
-        guard let token = ShareRoutes.cookie(Self.sessionCookie, in: request),
+        guard let token = request.cookie(Self.sessionCookie),
               let staff = try? await services.staff.authenticate(token: token) else { return nil }
         return SignedIn(staff: staff, csrf: csrf(token))
     }

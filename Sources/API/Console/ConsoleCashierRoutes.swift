@@ -103,9 +103,9 @@ struct ConsoleCashierRoutes {
 
     /// The upload form sent without the page's script: its fields are `_csrf` and `file`.
     private func plainUpload(_ request: Request, _ context: some RequestContext, type: String) async throws -> Response {
-        guard let boundary = type.split(separator: ";").dropFirst().map({ $0.trimmingCharacters(in: .whitespaces) })
-            .first(where: { $0.lowercased().hasPrefix("boundary=") }).map({ String($0.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) })
-        else { throw AppError.invalid("multipart_malformed", "The form has no boundary.") }
+        guard let boundary = MultipartRelated.boundary(contentType: type) else {
+            throw AppError.invalid("multipart_malformed", "The form has no boundary.")
+        }
         var stream = MultipartStream(boundary: boundary)
         var fields: [String: [UInt8]] = [:]
         var current: String?

@@ -39,7 +39,7 @@ struct ConsoleOperationsRoutes {
                         return try await confirmPage(change, context, signed, error: error)
                     }
                     let flash = change == "suspend" ? "session_suspended" : "session_substituted"
-                    return ConsolePages.redirect("/console/schedules?hospital=\(found.hospitalCode)&day=\(found.session.day)&flash=\(flash)")
+                    return ConsolePages.redirect("/console/schedules?hospital=\(found.hospitalCode)&day=\(found.day)&flash=\(flash)")
                 }
             }
         }
@@ -119,7 +119,7 @@ struct ConsoleOperationsRoutes {
         guard let found = try await services.scheduleStore.staffSession(id: context.parameters.get("session") ?? "") else {
             throw AppError.notFound("session_not_found", "No such clinic session.")
         }
-        let session = found.session
+        let session = found
         let doctors = change == "substitute" ? try await services.scheduleStore.doctors(hospitalCode: found.hospitalCode) : []
         return pages.render(change == "suspend" ? "suspend-confirm" : "substitute-confirm",
                             title: change == "suspend" ? "停诊 Suspend" : "替诊 Substitute", context: [

@@ -25,7 +25,7 @@ struct ConsoleRoutes {
         }
         router.post("login") { request, _ in
             let form = try await FormBody.read(request)
-            let expected = ShareRoutes.cookie(ConsoleAuth.loginCookie, in: request) ?? ""
+            let expected = request.cookie(ConsoleAuth.loginCookie) ?? ""
             guard !expected.isEmpty, Digest.constantTimeEqual(Array((form["_csrf"] ?? "").utf8), Array(expected.utf8)) else {
                 return loginPage(request, error: AppError.forbidden("csrf_invalid", "The sign-in form expired; try again."), flash: nil)
             }
@@ -39,7 +39,7 @@ struct ConsoleRoutes {
         }
         router.post("logout") { request, _ in
             try await action(request) { _, _ in
-                if let token = ShareRoutes.cookie(ConsoleAuth.sessionCookie, in: request) { try? await services.staff.logout(token: token) }
+                if let token = request.cookie(ConsoleAuth.sessionCookie) { try? await services.staff.logout(token: token) }
                 return ConsolePages.redirect("/console/login?flash=signed_out", headers: [.setCookie: auth.clearedSession])
             }
         }

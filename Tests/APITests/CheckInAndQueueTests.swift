@@ -42,9 +42,7 @@ import Testing
     }
 
     @Test func lateArrivalsAndUnpaidBookingsAreTurnedAway() async throws {
-        // The lapsed lock must still be there: on a busy machine the background sweeper, which
-        // runs on real time, would release it first.
-        try await TestHarness.with(environment: ["HUIMIN_SWEEPERS": "off"]) { h in
+        try await TestHarness.with { h in
             h.clock.set(F.dayBefore10am)
             let clinic = try await F.clinic(h, segments: [.init(start: "08:00", end: "08:30", capacity: 5),
                                                           .init(start: "08:30", end: "09:00", capacity: 5, feeFen: 500)])

@@ -250,8 +250,7 @@ import Testing
     }
 
     @Test func anUnpaidLockPastItsExpiryCountsAsFreeBeforeAnySweep() async throws {
-        // "Before any sweep": the background sweeper, which runs on real time, must not run.
-        try await TestHarness.with(environment: ["HUIMIN_SWEEPERS": "off"]) { h in
+        try await TestHarness.with { h in
             h.clock.set(F.dayBefore10am)
             try await h.test { client in
                 let terminal = try await K.demoHospital(h, client)

@@ -37,6 +37,10 @@ struct TestHarness: Sendable {
             var environment = ["HUIMIN_DATA": directory.path, "HUIMIN_SANDBOX_PORT": "\(port)", "HUIMIN_CHANNEL_TIMEOUT": "15",
                                // Messaging tests turn the dispatcher on; elsewhere it would add sends to the sandbox.
                                "HUIMIN_DISPATCHER": "off",
+                               // Tests run sweeper passes themselves: a background pass on its real-time
+                               // timer would, once a test has moved the clock on, settle orders the test
+                               // means to leave unpaid (a lost notification is a 长款 only until asked).
+                               "HUIMIN_SWEEPERS": "off",
                                "HUIMIN_WECHATPAY_NOTIFY_URL": "http://127.0.0.1:9/notify/v1/wechatpay",
                                "HUIMIN_ALIPAY_NOTIFY_URL": "http://127.0.0.1:9/notify/v1/alipay",
                                "HUIMIN_UNIONPAY_BACK_URL": "http://127.0.0.1:9/notify/v1/unionpay"]

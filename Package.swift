@@ -102,7 +102,7 @@ let package = Package(
             "HuiminCore", "CZlib",
         ], path: "Sources/Reconciliation", swiftSettings: strict),
         .target(name: "Payments", dependencies: [
-            "HuiminCore", "Database", "Appointments", "WeChatPay", "Alipay", "UnionPay", "Insurance", "HIS", "Reconciliation",
+            "HuiminCore", "Database", "Appointments", "Residents", "WeChatPay", "Alipay", "UnionPay", "Insurance", "HIS", "Reconciliation",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Payments", swiftSettings: strict),
         // The imaging archive: ingest into the object store, the DICOM index, DICOMweb queries and retrieval.

@@ -100,8 +100,11 @@ public struct HuiminServices: Sendable {
         usageLog = CardUsageLog(cards: cardStore, logger: logger)
         verification = CardVerification(cards: cardStore, personal: personal, codes: codes, usage: usageLog, clock: clock,
                                         issuer: configuration.cardIssuer)
+        // Signed with the wall clock whatever clock Huimin runs on: the HIS checks the timestamp
+        // against its own, and a test moving Huimin's clock does not move the hospital's.
+        let his = HISClient(settings: channels, transport: transport)
         patientCards = PatientCardService(family: family, cards: cardStore, access: accessStore, personal: personal,
-                                          his: HISClient(settings: channels, transport: transport, clock: clock), clock: clock)
+                                          his: his, clock: clock)
         staff = StaffService(access: accessStore, residents: residentStore, cards: cardStore, tokens: tokens, personal: personal, clock: clock)
         hospitals = HospitalAccess(store: accessStore, personal: personal, clock: clock)
         bookingStore = BookingStore(database: database)
@@ -130,7 +133,8 @@ public struct HuiminServices: Sendable {
                                   insurance: try InsuranceConfiguration.from(settings: channels)
                                       .map { InsuranceClient(configuration: $0, transport: transport, clock: clock) },
                                   bills: BillStore(database: database),
-                                  his: HISClient(settings: channels, transport: transport, clock: clock), clock: clock, logger: logger)
+                                  his: his, patientCards: patientCards,
+                                  clock: clock, logger: logger)
         billing = BillingService(payments: payments)
         paymentSweeper = PaymentSweeper(payments: payments)
         reconciliation = ReconciliationService(store: ReconciliationStore(database: database), payments: payments,

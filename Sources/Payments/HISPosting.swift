@@ -5,7 +5,7 @@ import HuiminCore
 import Insurance
 import Logging
 
-/// Posts paid clinic bills and deposit top-ups to the HIS (入账) until it answers. The HIS keys
+/// Posts paid registration fees, clinic bills and deposit top-ups to the HIS (入账) until it answers. The HIS keys
 /// each posting on the trade number, so a retry after a lost answer gets the first receipt. A
 /// refusal that will not pass (the bill was paid at the window, withdrawn, the patient left)
 /// ends the posting and sends the money back through the channel.
@@ -99,6 +99,14 @@ extension PaymentService {
             return try await his.topUpDeposit(hospitalCode: order.hospitalCode, HISDepositTopUp(
                 admissionNo: deposit.admissionNo, patientID: deposit.patientId, tradeNo: order.tradeNo, channel: order.channel,
                 amountFen: order.paidFen, paidAt: paidAt)).receipt
+        }
+        if order.businessType == "registration" {
+            // The fee is the hospital's income, booked in its HIS like any other: otherwise the
+            // HIS's settlement file lacks every online registration and the cashier sees HIS漏账.
+            let patientID = try await patientCards.patientID(accountID: order.accountId, personID: order.personId,
+                                                             hospitalCode: order.hospitalCode)
+            return try await his.payRegistration(hospitalCode: order.hospitalCode, bookingID: order.businessRef, patientID: patientID,
+                                                 tradeNo: order.tradeNo, channel: order.channel, amountFen: order.paidFen, paidAt: paidAt)
         }
         guard let bill = try await bills.bill(id: order.businessRef) else { throw AppError.internalError }
         var split = try await store.insuranceSplit(orderID: order.id)

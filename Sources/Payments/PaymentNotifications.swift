@@ -81,8 +81,8 @@ extension PaymentService {
         case .paid(let order, let refund?):
             logger.warning("payment taken and refunded at once", metadata: ["trade": "\(order.tradeNo)", "cause": "\(refund.cause)"])
             await send(refund, order: order)
-        case .paid(let order, nil) where order.businessType != "registration":
-            // Booked in the HIS at once, so the patient can go on to the pharmacy; the sweeper retries a failure.
+        case .paid(let order, nil):
+            // Booked in the HIS at once, so the patient can go on to the pharmacy or the clinic; the sweeper retries a failure.
             try await post(order, attempts: 0)
         case .unknownOrder:
             logger.error("payment for an unknown trade number", metadata: ["trade": "\(payment.tradeNo)", "channel": "\(payment.channel)"])

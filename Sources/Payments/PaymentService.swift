@@ -6,6 +6,7 @@ import HIS
 import HuiminCore
 import Insurance
 import Logging
+import Residents
 import UnionPay
 import WeChatPay
 
@@ -23,6 +24,8 @@ public struct PaymentService: Sendable {
     /// Bills and the HIS they are posted to once paid.
     let bills: BillStore
     let his: HISClient
+    /// The payer's patient ID at the hospital, for the registration fee's posting.
+    let patientCards: PatientCardService
     let clock: any HuiminClock
     let logger: Logger
 
@@ -33,8 +36,10 @@ public struct PaymentService: Sendable {
     static let payerBound: Set<String> = ["wechat", "alipay"]
 
     public init(store: PaymentStore, wechat: WeChatPayClient?, alipay: AlipayPayClient?, unionPay: UnionPayClient?,
-                insurance: InsuranceClient?, bills: BillStore, his: HISClient, clock: any HuiminClock, logger: Logger) {
+                insurance: InsuranceClient?, bills: BillStore, his: HISClient, patientCards: PatientCardService,
+                clock: any HuiminClock, logger: Logger) {
         self.insurance = insurance
+        self.patientCards = patientCards
         self.store = store
         self.bills = bills
         self.his = his

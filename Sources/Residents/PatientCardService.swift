@@ -90,6 +90,33 @@ public struct PatientCardService: Sendable {
         return Self.bound(row)
     }
 
+    /// The person's patient ID at a hospital, for settling a registration fee in its HIS (挂号入账):
+    /// the bound card's; else the record the HIS has under the ID number; else a record created
+    /// there (建档). A record found or created is bound, as if the resident had done it, so the
+    /// next visit and the films of this one are found under it.
+    public func patientID(accountID: String, personID: String, hospitalCode: String) async throws -> String {
+        if let card = try await cards.patientCards(personID: personID).first(where: { $0.hospitalCode == hospitalCode }) {
+            return card.patientId
+        }
+        guard let view = try await family.store.member(accountID: accountID, personID: personID) else {
+            throw AppError.notFound("family_member_not_found", "The paying account no longer holds this person.")
+        }
+        let idNumber = try personal.open(view.person.idNumberSealed)
+        let record: (patientID: String, cardNumber: String)
+        if let found = try await his.findPatients(hospitalCode: hospitalCode, idNumber: idNumber).first {
+            record = (found.patientID, found.cardNumber)
+        } else {
+            let phone = try (view.member.phoneSealed ?? view.person.phoneSealed).map { try personal.open($0) }
+            let created = try await his.createPatient(
+                hospitalCode: hospitalCode, name: try personal.open(view.person.nameSealed), idNumber: idNumber,
+                sex: view.person.sex, birthDate: view.person.birthDate, phone: phone ?? "")
+            record = (created.patientID, created.cardNumber)
+        }
+        try await cards.bindPatientCard(PatientCardRow(personId: personID, hospitalCode: hospitalCode, patientId: record.patientID,
+                                                       cardNumber: record.cardNumber, boundAt: clock.now()), accountID: accountID)
+        return record.patientID
+    }
+
     public func unbind(accountID: String, memberID: String, hospitalCode: String) async throws {
         let view = try await family.member(accountID: accountID, memberID: memberID)
         guard try await cards.unbindPatientCard(personID: view.person.id, hospitalCode: hospitalCode, accountID: accountID,

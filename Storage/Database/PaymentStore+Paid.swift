@@ -35,7 +35,7 @@ extension PaymentStore {
     }
 
     /// Marks the order paid and fulfils what it pays for in the same transaction: a registration
-    /// order confirms its booking; a bill is marked paid and, like a deposit, queued for the HIS.
+    /// order confirms its booking; a bill is marked paid; each is queued for the HIS.
     public func takePayment(_ payment: ChannelPayment, now: Date,
                             bookingMessages: @escaping @Sendable (BookingRow, SlotContext) -> [OutboxMessage]) async throws -> PaidOutcome {
         try await database.pool.write { db in
@@ -89,7 +89,11 @@ extension PaymentStore {
                                                                     amountFen: payment.amountFen,
                                                                     actor: AuditActor(kind: "channel", id: payment.channel), now: now,
                                                                     messages: bookingMessages)
-                    if case .lockExpired = confirmed { cause = ("lock_expired", "号源锁定已过期，退款") }
+                    if case .lockExpired = confirmed {
+                        cause = ("lock_expired", "号源锁定已过期，退款")
+                    } else {
+                        try Self.queuePosting(db, orderID: order.id, now: now)
+                    }
                 } catch let error as AppError {
                     cause = ("booking_not_payable", "预约已不可支付，退款：\(error.code)")
                 }

@@ -237,6 +237,16 @@ public final class ResidentStore: Sendable {
         }
     }
 
+    /// The account's member that is this person: what a payment order names.
+    public func member(accountID: String, personID: String) async throws -> MemberView? {
+        try await database.pool.read { db in
+            guard let m = try FamilyMemberRow.filter(Column("account_id") == accountID && Column("person_id") == personID).fetchOne(db) else {
+                return nil
+            }
+            return try Self.view(db, member: m)
+        }
+    }
+
     /// A member by ID whichever account holds it (staff look-ups).
     public func member(id: String) async throws -> MemberView? {
         try await database.pool.read { db in

@@ -121,9 +121,7 @@ import Testing
         try await TestHarness.with { h in
             h.clock.set(F.dayBefore10am)
             let day = "2026-11-30"
-            let clinic = try await F.clinic(h, segments: [.init(start: "08:00", end: "08:30", capacity: 9, feeFen: 2500)])
-            let other = try await F.clinic(h, department: "WAI", departmentName: "外科",
-                                           segments: [.init(start: "09:00", end: "09:30", capacity: 9, feeFen: 1800)])
+            let (clinic, other) = try await ReconciliationTests.twoClinics(h)
             try await h.test { client in
                 try await P.merchant(h, client)
                 let resident = try await Resident.register(h, client)

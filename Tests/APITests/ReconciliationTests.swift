@@ -14,6 +14,14 @@ import Testing
     typealias P = PaymentFixture
 
     /// A booking paid through WeChat Pay; returns the order.
+    /// The reconciled day's first two clinics: 内科 at 08:00 for 2,500 fen and 外科 at 09:00 for
+    /// 1,800 fen, nine places each.
+    static func twoClinics(_ h: TestHarness) async throws -> (AppointmentFixture.Clinic, AppointmentFixture.Clinic) {
+        (try await F.clinic(h, segments: [.init(start: "08:00", end: "08:30", capacity: 9, feeFen: 2500)]),
+         try await F.clinic(h, department: "WAI", departmentName: "外科",
+                            segments: [.init(start: "09:00", end: "09:30", capacity: 9, feeFen: 1800)]))
+    }
+
     static func paidOrder(_ h: TestHarness, _ client: any TestClientProtocol, _ resident: Resident, slot: String,
                           deliver: Bool = true) async throws -> [String: any Sendable] {
         let booked = try await resident.book(client, slot: slot)
@@ -31,9 +39,7 @@ import Testing
         try await TestHarness.with { h in
             h.clock.set(F.dayBefore10am)
             let day = "2026-11-30"
-            let clinic = try await F.clinic(h, segments: [.init(start: "08:00", end: "08:30", capacity: 9, feeFen: 2500)])
-            let other = try await F.clinic(h, department: "WAI", departmentName: "外科",
-                                           segments: [.init(start: "09:00", end: "09:30", capacity: 9, feeFen: 1800)])
+            let (clinic, other) = try await Self.twoClinics(h)
             let third = try await F.clinic(h, department: "ER", departmentName: "耳鼻喉科",
                                            segments: [.init(start: "10:00", end: "10:30", capacity: 9, feeFen: 3000)])
             let fourth = try await F.clinic(h, department: "YAN", departmentName: "眼科",

@@ -99,8 +99,10 @@ public struct DailyListView: Codable, Sendable, Equatable {
     }
 }
 
-/// One payment's posting to the HIS, as a cashier's work list shows it.
-public struct HISPostingItem: Codable, Sendable, Equatable {
+/// One posting to the HIS, a payment's or a refund's, as a cashier's work list shows it.
+public struct HISPostingItem: Encodable, Sendable, Equatable {
+    /// `payment` (入账) or `refund` (退费入账).
+    public var kind: String
     public var paymentId: String
     public var tradeNo: String
     public var businessType: String
@@ -113,8 +115,33 @@ public struct HISPostingItem: Codable, Sendable, Equatable {
     public var lastError: String?
     public var nextAttemptAt: String?
     public var receiptNo: String?
+    public var refundNo: String?
+    public var refundFen: Int64?
+    /// For ordering the work list; not shown.
+    var updatedAt: Date
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, paymentId, tradeNo, businessType, businessRef, hospitalCode, channel, paidFen, state, attempts, lastError
+        case nextAttemptAt, receiptNo, refundNo, refundFen
+    }
 
     init(posting: HISPostingRow, order: PaymentOrderRow) {
+        self.init(kind: "payment", order: order, state: posting.state, attempts: posting.attempts, lastError: posting.lastError,
+                  nextAttemptAt: posting.nextAttemptAt, receiptNo: posting.receiptNo, updatedAt: posting.updatedAt)
+    }
+
+    /// A refund the HIS refused is `failed` in the database and `refused` here, as a payment's is.
+    init(refundPosting posting: HISRefundPostingRow, refund: PaymentRefundRow, order: PaymentOrderRow) {
+        self.init(kind: "refund", order: order, state: posting.state == "failed" ? "refused" : posting.state, attempts: posting.attempts,
+                  lastError: posting.lastError, nextAttemptAt: posting.nextAttemptAt, receiptNo: posting.receiptNo,
+                  updatedAt: posting.updatedAt)
+        refundNo = refund.refundNo
+        refundFen = refund.amountFen
+    }
+
+    private init(kind: String, order: PaymentOrderRow, state: String, attempts: Int, lastError: String?, nextAttemptAt: Date,
+                 receiptNo: String?, updatedAt: Date) {
+        self.kind = kind
         paymentId = order.id
         tradeNo = order.tradeNo
         businessType = order.businessType
@@ -122,10 +149,11 @@ public struct HISPostingItem: Codable, Sendable, Equatable {
         hospitalCode = order.hospitalCode
         channel = order.channel
         paidFen = order.paidFen
-        state = posting.state
-        attempts = posting.attempts
-        lastError = posting.lastError
-        nextAttemptAt = posting.state == "pending" ? ISO8601.string(posting.nextAttemptAt) : nil
-        receiptNo = posting.receiptNo
+        self.state = state
+        self.attempts = attempts
+        self.lastError = lastError
+        self.nextAttemptAt = state == "pending" ? ISO8601.string(nextAttemptAt) : nil
+        self.receiptNo = receiptNo
+        self.updatedAt = updatedAt
     }
 }

@@ -16,13 +16,18 @@ extension PaymentService {
         "his_inpatient_discharged", "his_inpatient_not_found", "insurance_not_settled",
     ]
 
-    /// What cashiers and IT staff follow: postings the HIS has not taken yet (with the last error
-    /// and the next try) or refused (the money went back).
+    /// What cashiers and IT staff follow, payments and refunds together, newest first: postings
+    /// the HIS has not taken yet (with the last error and the next try), or refused (a payment's
+    /// money went back; a refund's payer has the money while the HIS still counts it paid, which
+    /// the hospital's cashier must settle by hand).
     public func hisPostings(state: String, hospitalCode: String?) async throws -> [HISPostingItem] {
         guard ["pending", "refused", "posted"].contains(state) else {
             throw AppError.invalid("posting_state_invalid", "state is pending, refused or posted.")
         }
-        return try await store.postings(state: state, hospitalCode: hospitalCode).map { HISPostingItem(posting: $0.posting, order: $0.order) }
+        let payments = try await store.postings(state: state, hospitalCode: hospitalCode).map { HISPostingItem(posting: $0.posting, order: $0.order) }
+        let refunds = try await store.refundPostings(state: state == "refused" ? "failed" : state, hospitalCode: hospitalCode)
+            .map { HISPostingItem(refundPosting: $0.posting, refund: $0.refund, order: $0.order) }
+        return (payments + refunds).sorted { $0.updatedAt > $1.updatedAt }
     }
 
     /// Posts what is due (payments, then refunds of booked payments); returns how many payments

@@ -53,7 +53,7 @@ public struct DepositTopUpRow: Codable, Sendable, FetchableRecord, PersistableRe
     public var patientId: String
 }
 
-/// A paid bill or deposit on its way into the HIS.
+/// A paid registration, bill or deposit on its way into the HIS.
 public struct HISPostingRow: Codable, Sendable, FetchableRecord, PersistableRecord, Equatable {
     public static let databaseTableName = "his_posting"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -63,6 +63,23 @@ public struct HISPostingRow: Codable, Sendable, FetchableRecord, PersistableReco
     public var state: String
     public var receiptNo: String?
     public var settledAt: Date?
+    public var attempts: Int
+    public var lastError: String?
+    public var nextAttemptAt: Date
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// A refund of a booked payment on its way into the HIS (退费入账); `failed` when the HIS refused it.
+public struct HISRefundPostingRow: Codable, Sendable, FetchableRecord, PersistableRecord, Equatable {
+    public static let databaseTableName = "his_refund_posting"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var refundId: String
+    public var orderId: String
+    public var state: String
+    public var receiptNo: String?
     public var attempts: Int
     public var lastError: String?
     public var nextAttemptAt: Date

@@ -118,6 +118,22 @@ extension PaymentStore {
         }
     }
 
+    /// Refund postings in a state (pending, posted, or failed: the HIS refused the refund and the
+    /// payer has the money while the HIS still counts it paid), newest first.
+    public func refundPostings(state: String, hospitalCode: String?, limit: Int = 200)
+        async throws -> [(posting: HISRefundPostingRow, refund: PaymentRefundRow, order: PaymentOrderRow)] {
+        try await database.pool.read { db in
+            try HISRefundPostingRow.fetchAll(db, sql: """
+                SELECT rp.* FROM his_refund_posting rp JOIN payment_order o ON o.id = rp.order_id
+                WHERE rp.state = ? AND (? IS NULL OR o.hospital_code = ?) ORDER BY rp.updated_at DESC LIMIT ?
+                """, arguments: [state, hospitalCode, hospitalCode, limit]).compactMap { posting in
+                guard let refund = try PaymentRefundRow.fetchOne(db, key: posting.refundId),
+                      let order = try PaymentOrderRow.fetchOne(db, key: posting.orderId) else { return nil }
+                return (posting, refund, order)
+            }
+        }
+    }
+
     /// The HIS's answer to a refund posting: its receipt (`posted`), a refusal (`failed`, with the
     /// code), or nothing yet (pending again at `nextAttemptAt`).
     public func refundPosting(refundID: String, state: String, receiptNo: String?, error: String?, nextAttemptAt: Date,

@@ -103,4 +103,37 @@ import Testing
             }
         }
     }
+
+    @Test("A refund the HIS will not book is on the cashier's list of refused postings, with the HIS's reason")
+    func aRefusedRefundIsListedForTheCashier() async throws {
+        try await TestHarness.with { h in
+            h.clock.set(F.dayBefore10am)
+            let clinic = try await F.clinic(h, segments: [.init(start: "08:00", end: "08:30", capacity: 9, feeFen: 2500)])
+            try await h.test { client in
+                let (resident, _) = try await B.cardHolder(h, client)
+                let order = try await ReconciliationTests.paidOrder(h, client, resident, slot: clinic.slotIDs[0])
+                let booking = try #require(order["businessRef"] as? String)
+                #expect(try await client.call(.post, "/api/v1/bookings/\(booking)/cancel", token: resident.token).status == 200)
+                #expect(try await h.services.paymentSweeper.pass().refundsSent == 1)
+                _ = try await h.sandboxJSON("POST", "/sandbox/faults", body: #"{"service":"his","kind":"error","errorCode":"2201","times":1}"#)
+                _ = try await h.services.paymentSweeper.pass()
+
+                let cashier = try await CatalogKit.staff(h, client, role: "cashier")
+                let refused = try await client.call(.get, "/api/v1/staff/his-postings?state=refused", token: cashier)
+                let items = refused["postings"] as? [[String: any Sendable]] ?? []
+                #expect(items.count == 1, "\(refused.body)")
+                let item = try #require(items.first)
+                #expect(item["kind"] as? String == "refund")
+                #expect(item["paymentId"] as? String == order["id"] as? String)
+                #expect((item["refundNo"] as? String)?.isEmpty == false)
+                #expect(item["refundFen"] as? Int == 2500)
+                #expect(item["lastError"] as? String == "his_refund_exceeds")
+                let posted = try await client.call(.get, "/api/v1/staff/his-postings?state=posted", token: cashier)
+                #expect((posted["postings"] as? [[String: any Sendable]])?.map { $0["kind"] as? String } == ["payment"],
+                        "the fee itself was booked")
+                #expect((try await client.call(.get, "/api/v1/staff/his-postings", token: cashier)["postings"] as? [Any])?.isEmpty == true,
+                        "a refusal is not retried")
+            }
+        }
+    }
 }

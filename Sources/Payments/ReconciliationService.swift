@@ -75,14 +75,11 @@ public struct ReconciliationService: Sendable {
     }
 
     static func parse(_ bytes: [UInt8], side: Side, channel: String) throws -> ParsedBill {
-        switch (side, channel) {
-        case (.his, _): return try HISSettlementFile.parse(bytes)
-        case (.channel, "wechat"): return try WeChatTradeBill.parse(bytes)
-        case (.channel, "alipay"): return try AlipayTradeBill.parse(bytes)
-        case (.channel, "unionpay"): return try UnionPayBill.parse(bytes)
-        default:
+        if side == .his { return try HISSettlementFile.parse(bytes) }
+        guard let known = PaymentChannel(rawValue: channel), known != .insurance else {
             throw AppError.rule("bill_format_unsupported", "Bills of channel \(channel) cannot be read yet.")
         }
+        return try ParsedBill.channelBill(known, bytes)
     }
 
     func merchant(_ id: String, day: String) async throws -> MerchantRow {

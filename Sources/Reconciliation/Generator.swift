@@ -46,16 +46,20 @@ public struct GeneratedDay: Sendable {
 public enum Generator {
     public static func day(seed: UInt64, lines: Int, day: String, channel: PaymentChannel = .wechat,
                            merchant: String? = nil, alipayZipLevel: Int32 = 6) throws -> GeneratedDay {
-        guard channel == .wechat || channel == .alipay else {
-            throw AppError.invalid("generator_channel_unsupported", "The generator writes WeChat and Alipay bills only.")
+        guard channel != .insurance else {
+            throw AppError.invalid("generator_channel_unsupported", "The insurance centre's day has its own generator (Generator.insuranceDay).")
         }
         guard let d = DayNumber.parse(day) else { throw AppError.invalid("record_day_invalid", "\(day) is not a day.") }
-        let merchant = merchant ?? (channel == .wechat ? "1900000109" : "2088102177846880")
+        let merchant = merchant ?? ["wechat": "1900000109", "alipay": "2088102177846880", "unionpay": "777290058110097"][channel.rawValue]!
         var g = Builder(seed: seed, day: d, merchant: merchant, channel: channel)
         g.build(lines: max(lines, 20))
         let prevDay = DayNumber.string(d - 1), nextDay = DayNumber.string(d + 1)
         func bill(_ b: RecordBatch, _ on: String) -> [UInt8] {
-            channel == .wechat ? BillWriters.wechat(b) : BillWriters.alipayZip(b, pid: merchant, day: on, level: alipayZipLevel)
+            switch channel {
+            case .wechat: BillWriters.wechat(b)
+            case .unionpay: BillWriters.unionPayZip(b, merID: merchant, clearingDay: on, level: alipayZipLevel)
+            default: BillWriters.alipayZip(b, pid: merchant, day: on, level: alipayZipLevel)
+            }
         }
         let channelLines = g.channel[1].count
         // Render one file at a time and let its lines go, so a million-line day stays small.
@@ -146,7 +150,9 @@ public enum Generator {
                           ref: [UInt8] = [], amount: Int64, status: RecordStatus = .success, time: Int64,
                           channel overrideChannel: PaymentChannel? = nil, merchant overrideMerchant: String? = nil) {
             let dayN = DayNumber.of(epochSeconds: time)
-            let slot = Int(dayN - day) + 1
+            // UnionPay's clearing date runs from 23:00 the day before: a line's file is not always its day's.
+            let fileDay = side == .channel && channelKind == .unionpay ? DayNumber.of(epochSeconds: time + 3_600) : dayN
+            let slot = Int(fileDay - day) + 1
             precondition((0...2).contains(slot), "generated line outside day±1")
             let ch = (overrideChannel ?? channelKind).code
             func put(_ b: inout RecordBatch, fee: Int64) {
@@ -177,7 +183,7 @@ public enum Generator {
         mutating func newPay(at t: Int64? = nil) -> Pay {
             let time = t ?? (start + 600 + Int64(rng.below(86_400 - 1_800)))
             let trade = number("P", at: time)
-            let tx = channelKind == .wechat ? digits("42000", 28) : digits("2026", 28)
+            let tx = channelKind == .wechat ? digits("42000", 28) : channelKind == .unionpay ? digits("6126", 21) : digits("2026", 28)
             let ref = Array("REG\(counter)".utf8)
             let serial = Array("H\(counter)".utf8)
             return Pay(trade: trade, tx: tx, ref: ref, serial: serial, amount: Int64(100 + rng.below(50_000)), time: time)
@@ -206,10 +212,11 @@ public enum Generator {
                              channelStatus: RecordStatus = .success, channelAmount: Int64? = nil,
                              channelTime: Int64? = nil, hisTime: Int64? = nil) -> [UInt8] {
             let r = number("R", at: t)
-            let rid = channelKind == .wechat ? digits("50300", 29) : []
+            // The channel's own id of the refund; Alipay's bill names the payment's instead.
+            let rid = channelKind == .wechat ? digits("50300", 29) : channelKind == .unionpay ? digits("6126", 21) : p.tx
             if huimin { add(.huimin, .refund, trade: p.trade, refund: r, amount: amount, status: huiminStatus, time: t) }
             if channel {
-                add(.channel, .refund, trade: p.trade, refund: r, source: channelKind == .wechat ? rid : p.tx,
+                add(.channel, .refund, trade: p.trade, refund: r, source: rid,
                     amount: channelAmount ?? amount, status: channelStatus, time: channelTime ?? t)
             }
             if his { add(.his, .refund, trade: p.trade, refund: r, source: p.serial, amount: amount, time: hisTime ?? (t + 2)) }

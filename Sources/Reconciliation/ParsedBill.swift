@@ -29,6 +29,19 @@ public struct ParsedBill: Sendable {
     public var clearingDay: String? = nil
 }
 
+extension ParsedBill {
+    /// A channel's own bill, in that channel's format (the insurance centre's detail is matched
+    /// part by part elsewhere).
+    public static func channelBill(_ channel: PaymentChannel, _ bytes: [UInt8]) throws -> ParsedBill {
+        switch channel {
+        case .wechat: return try WeChatTradeBill.parse(bytes)
+        case .alipay: return try AlipayTradeBill.parse(bytes)
+        case .unionpay: return try UnionPayBill.parse(bytes)
+        case .insurance: throw AppError.rule("bill_format_unsupported", "The insurance centre's detail is not a channel bill.")
+        }
+    }
+}
+
 /// Column lookup by header name.
 struct HeaderMap {
     let names: [String]

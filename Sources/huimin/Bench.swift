@@ -47,7 +47,7 @@ struct ReconcileBench: ParsableCommand {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("huimin-bench-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if !keepFiles { try? FileManager.default.removeItem(at: dir) } }
-        let ext = channel == .wechat ? "csv" : "csv.zip"
+        let ext = channel == .wechat ? "csv" : "zip"
         let names = ["channel-prev.\(ext)", "channel.\(ext)", "channel-next.\(ext)", "his-prev.csv", "his.csv", "his-next.csv"]
 
         // Generate, write the files, keep only Huimin's records and the expectations in memory.
@@ -66,7 +66,7 @@ struct ReconcileBench: ParsableCommand {
             try names.enumerated().map { index, name in
                 let bytes = try readFile(dir.appendingPathComponent(name).path)
                 if index < 3 {
-                    return channel == .wechat ? try WeChatTradeBill.parse(bytes).records : try AlipayTradeBill.parse(bytes).records
+                    return try ParsedBill.channelBill(channel, bytes).records
                 }
                 return try HISSettlementFile.parse(bytes).records
             }

@@ -4,7 +4,7 @@ import Testing
 @testable import Reconciliation
 
 @Suite struct GeneratorReconciliationTests {
-    @Test(arguments: [(1, 30), (2, 300), (3, 3_000), (4, 60_000)], [PaymentChannel.wechat, .alipay])
+    @Test(arguments: [(1, 30), (2, 300), (3, 3_000), (4, 60_000)], [PaymentChannel.wechat, .alipay, .unionpay])
     func reportsExactlyTheInjectedDifferences(_ run: (Int, Int), _ channel: PaymentChannel) throws {
         let g = try Generator.day(seed: UInt64(run.0), lines: run.1, day: "2026-11-24", channel: channel)
         let result = Reconciler.reconcile(try Fixture.input(g))
@@ -17,6 +17,20 @@ import Testing
         let summaryCount = result.summary.differences.reduce(0) { $0 + $1.count }
         #expect(summaryCount == g.expected.count)
         #expect(result.summary.channelBill.payments.count > run.1 * 9 / 10)
+    }
+
+    @Test func unionPaysClearingDateCarriesTheLastHourIntoTheNextFileAndTheDayStillBalances() throws {
+        let g = try Generator.day(seed: 3, lines: 3_000, day: "2026-11-24", channel: .unionpay)
+        let today = try ParsedBill.channelBill(.unionpay, g.channelBill)
+        let next = try ParsedBill.channelBill(.unionpay, g.channelBillNext)
+        let day = try #require(DayNumber.parse("2026-11-24"))
+        #expect(today.records.days.contains(day - 1), "yesterday after 23:00 is cleared today")
+        #expect(next.records.days.contains(day), "today after 23:00 is cleared tomorrow")
+        #expect(!today.records.days.contains(day + 1))
+        // Without tomorrow's file the last hour's payments would look unpaid at the channel.
+        let alone = Reconciler.reconcile(try Fixture.input(g, neighbours: false))
+        #expect(alone.differences.contains { $0.kind == .huiminOnly } || !alone.pending.isEmpty)
+        #expect(Fixture.found(Reconciler.reconcile(try Fixture.input(g))) == g.expected)
     }
 
     @Test func rerunningGivesTheSameResultAndStableIDs() throws {

@@ -4,7 +4,7 @@ import HuiminCore
 
 enum Fixture {
     static func parse(_ channel: PaymentChannel, _ bytes: [UInt8]) throws -> RecordBatch {
-        channel == .wechat ? try WeChatTradeBill.parse(bytes).records : try AlipayTradeBill.parse(bytes).records
+        try ParsedBill.channelBill(channel, bytes).records
     }
 
     static func input(_ g: GeneratedDay, neighbours: Bool = true) throws -> ReconciliationInput {

@@ -8,35 +8,57 @@ extension BillWriters {
     /// payment line's `sourceId`, when the batch holds it) as 原交易查询流水号. 商户手续费 is the
     /// 0.6% fee in whole fen, `D` charged on payments and `C` returned on refunds.
     public static func unionPayZM(_ b: RecordBatch) -> [UInt8] {
-        let records = b.records
-        var paymentIDs: [String: String] = [:]
-        for r in records where r.kind == .payment { paymentIDs[r.tradeNo] = r.sourceId }
-        func amount12(_ fen: Int64) -> String { String(format: "%012lld", fen) }
-        var out = ""
-        for r in records.sorted(by: { $0.time < $1.time }) {
-            let refund = r.kind == .refund
-            let fee = (feeMilli(r.amountFen) + 500) / 1000
-            let time = Date(timeIntervalSince1970: TimeInterval(r.time))
-            let c = BusinessCalendar.calendar.dateComponents([.month, .day, .hour, .minute, .second], from: time)
-            let traceTime = String(format: "%02d%02d%02d%02d%02d", c.month!, c.day!, c.hour!, c.minute!, c.second!)
-            let net = (refund ? "D" : "C") + amount12(r.amountFen - fee)
-            var values = [String](repeating: "", count: UnionPayBill.layout.count)
-            values[0] = refund ? "S30" : "S22"; values[1] = "48020000"; values[2] = "48020000"
-            values[3] = String(format: "%06d", r.line % 1_000_000); values[UnionPayBill.F.traceTime] = traceTime
-            values[5] = "6216****0018"; values[UnionPayBill.F.amount] = amount12(r.amountFen); values[7] = "8062"
-            values[8] = "08"; values[UnionPayBill.F.queryID] = r.sourceId
-            values[UnionPayBill.F.orderID] = refund ? r.refundNo : r.tradeNo; values[12] = "01"
-            values[UnionPayBill.F.fee] = (refund ? "C" : "D") + amount12(fee); values[16] = net
-            values[UnionPayBill.F.txnType] = refund ? "04" : "01"; values[20] = refund ? "00" : "01"; values[21] = "000201"
-            values[UnionPayBill.F.origQueryID] = refund ? paymentIDs[r.tradeNo] ?? "" : ""
-            values[UnionPayBill.F.merchant] = r.merchant; values[32] = net
-            values[UnionPayBill.F.reserved] = refund ? r.tradeNo : ""
-            for ((_, width), value) in zip(UnionPayBill.layout, values) {
-                out += value.padding(toLength: width, withPad: " ", startingAt: 0) + " "
+        let payment = MovementKind.payment.code
+        // 原交易查询流水号 of each refunded payment held in the batch.
+        var refunded = Set<String>()
+        for i in 0..<b.count where b.kinds[i] != payment { refunded.insert(b.string(b.tradeNos[i])) }
+        var paymentIDs: [String: [UInt8]] = [:]
+        if !refunded.isEmpty {
+            for i in 0..<b.count where b.kinds[i] == payment {
+                let trade = b.string(b.tradeNos[i])
+                if refunded.contains(trade) { paymentIDs[trade] = b.bytes(b.sourceIds[i]) }
             }
-            out += "\r\n"
         }
-        return Array(out.utf8)
+        // Each line starts as spaces, every field padded and followed by one, then takes its values.
+        let blank = [UInt8](repeating: 0x20, count: UnionPayBill.lineBytes + 1)
+        let offsets = UnionPayBill.offsets
+        var out = ByteWriter(capacity: b.count * (blank.count + 2))
+        for i in (0..<b.count).sorted(by: { b.times[$0] < b.times[$1] }) {
+            var line = blank
+            func put(_ field: Int, _ text: some Sequence<UInt8>) {
+                var at = offsets[field]
+                for c in text { line[at] = c; at += 1 }
+            }
+            func number(_ field: Int, _ value: Int64, width: Int, sign: UInt8? = nil) {
+                var at = offsets[field] + width - 1, v = value.magnitude
+                let first = offsets[field] + (sign == nil ? 0 : 1)
+                while at >= first { line[at] = UInt8(48 + v % 10); v /= 10; at -= 1 }
+                if let sign { line[offsets[field]] = sign }
+            }
+            let refund = b.kinds[i] != payment
+            let amount = b.amounts[i]
+            let fee = (feeMilli(amount) + 500) / 1000
+            let local = b.times[i] + DayNumber.offset
+            let dayN = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+            let (_, month, day) = BusinessCalendar.civil(fromDays: dayN)
+            let sec = local - dayN * 86_400
+            number(UnionPayBill.F.traceTime, Int64(month) * 100_000_000 + Int64(day) * 1_000_000
+                   + sec / 3600 * 10_000 + sec % 3600 / 60 * 100 + sec % 60, width: 10)
+            put(0, (refund ? "S30" : "S22").utf8); put(1, "48020000".utf8); put(2, "48020000".utf8)
+            number(3, Int64(b.lines[i] % 1_000_000), width: 6)
+            put(5, "6216****0018".utf8); number(UnionPayBill.F.amount, amount, width: 12); put(7, "8062".utf8); put(8, "08".utf8)
+            put(UnionPayBill.F.queryID, b.bytes(b.sourceIds[i]))
+            put(UnionPayBill.F.orderID, b.bytes(refund ? b.refundNos[i] : b.tradeNos[i])); put(12, "01".utf8)
+            number(UnionPayBill.F.fee, fee, width: 13, sign: refund ? 67 : 68)          // C returned, D charged
+            number(16, amount - fee, width: 13, sign: refund ? 68 : 67)
+            put(UnionPayBill.F.txnType, (refund ? "04" : "01").utf8); put(20, (refund ? "00" : "01").utf8); put(21, "000201".utf8)
+            if refund { put(UnionPayBill.F.origQueryID, paymentIDs[b.string(b.tradeNos[i])] ?? []) }
+            put(UnionPayBill.F.merchant, b.merchantNames[Int(b.merchants[i])].utf8)
+            number(32, amount - fee, width: 13, sign: refund ? 68 : 67)
+            if refund { put(UnionPayBill.F.reserved, b.bytes(b.tradeNos[i])) }
+            out.raw(line); out.byte(0x0D); out.byte(0x0A)
+        }
+        return out.bytes
     }
 
     /// The zip fileTransfer.do delivers for `merID` and `clearingDay` (YYYY-MM-DD):

@@ -72,86 +72,132 @@ public enum UnionPayBill {
         return (day, String(decoding: u[14...], as: UTF8.self))
     }
 
+    /// Byte work only, no String per field: a busy merchant's day runs to a million lines.
     static func parseZM(_ bytes: [UInt8], clearingDay: String, merchant fileMerchant: String?) throws -> ParsedBill {
-        var lines: [(number: Int, bytes: ArraySlice<UInt8>)] = []
-        var number = 0
-        for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            number += 1
-            var line = raw
-            if line.last == 0x0D { line = line.dropLast() }
-            if line.allSatisfy({ $0 == 0x20 }) { continue }
-            guard line.count >= lineBytes else {
-                throw BillError.lineMalformed(number, "expected at least \(lineBytes) bytes, found \(line.count).")
-            }
-            lines.append((number, line))
-        }
-        func field(_ line: ArraySlice<UInt8>, _ i: Int) -> String {
-            let start = line.startIndex + offsets[i]
-            let slice = line[start..<start + layout[i].width]
-            return String(decoding: slice, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        }
-        // Payments first, so a refund can name its payment when the 商户自定义域 is empty.
-        var paymentByQueryID: [String: String] = [:]
-        for (_, line) in lines where field(line, F.txnType) == "01" {
-            paymentByQueryID[field(line, F.queryID)] = field(line, F.orderID)
-        }
-        var batch = RecordBatch(side: .channel)
-        var totals = BillTotals()
-        for (number, line) in lines {
-            let txnType = field(line, F.txnType)
-            let kind: MovementKind
-            switch txnType {
-            case "01": kind = .payment
-            case "04", "31": kind = .refund
-            default: throw BillError.lineMalformed(number, "交易类型 \(txnType) is neither 01, 04 nor 31.")
-            }
-            let amountText = field(line, F.amount)
-            guard amountText.count == 12, let amount = Int64(amountText), amountText.allSatisfy(\.isNumber) else {
-                throw BillError.amountInvalid(number, "交易金额", amountText)
-            }
-            let feeText = field(line, F.fee)
-            guard feeText.count == 13, let sign = feeText.first, sign == "C" || sign == "D",
-                  let feeMagnitude = Int64(feeText.dropFirst()), feeText.dropFirst().allSatisfy(\.isNumber) else {
-                throw BillError.amountInvalid(number, "商户手续费", feeText)
-            }
-            guard let time = instant(field(line, F.traceTime), clearingDay: clearingDay) else {
-                throw BillError.lineMalformed(number, "交易传输时间 is not MMddHHmmss.")
-            }
-            let orderID = field(line, F.orderID), queryID = field(line, F.queryID)
-            guard !orderID.isEmpty else { throw BillError.lineMalformed(number, "商户订单号 is empty.") }
-            var tradeNo = orderID, refundNo = ""
-            if kind == .refund {
-                refundNo = orderID
-                let origQueryID = field(line, F.origQueryID)
-                let reserved = field(line, F.reserved)
-                tradeNo = !reserved.isEmpty ? reserved : paymentByQueryID[origQueryID] ?? origQueryID
-                guard !tradeNo.isEmpty else {
-                    throw BillError.lineMalformed(number, "a refund names no payment (原交易查询流水号 is empty).")
+        try bytes.withUnsafeBufferPointer { b in
+            var lines: [(number: Int, start: Int)] = []
+            var number = 0, at = 0
+            while at < b.count {
+                var end = at
+                while end < b.count && b[end] != 0x0A { end += 1 }
+                number += 1
+                var stop = end
+                if stop > at && b[stop - 1] == 0x0D { stop -= 1 }
+                if !(at..<stop).allSatisfy({ b[$0] == 0x20 }) {
+                    guard stop - at >= lineBytes else {
+                        throw BillError.lineMalformed(number, "expected at least \(lineBytes) bytes, found \(stop - at).")
+                    }
+                    lines.append((number, at))
                 }
+                at = end + 1
             }
-            let merchant = field(line, F.merchant)
-            let fee = sign == "D" ? feeMagnitude : -feeMagnitude
-            try batch.append(ReconciliationRecord(
-                kind: kind, tradeNo: tradeNo, refundNo: refundNo, sourceId: queryID, amountFen: amount, feeFen: fee,
-                time: time, merchant: merchant.isEmpty ? fileMerchant ?? "" : merchant, channel: .unionpay, line: number))
-            totals.add(kind: kind.code, amount: amount, fee: fee)
+            /// A field without its padding.
+            func field(_ line: Int, _ i: Int) -> Range<Int> {
+                var lo = line + offsets[i], hi = lo + layout[i].width
+                while lo < hi && b[lo] == 0x20 { lo += 1 }
+                while hi > lo && b[hi - 1] == 0x20 { hi -= 1 }
+                return lo..<hi
+            }
+            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+            func digits(_ r: Range<Int>) -> Int64? {
+                var v: Int64 = 0
+                for i in r {
+                    guard (48...57).contains(b[i]) else { return nil }
+                    v = v * 10 + Int64(b[i] - 48)
+                }
+                return v
+            }
+            // Only a refund without its 商户自定义域 needs this: the payment with its 原交易查询流水号.
+            var paymentByQueryID: [String: String]?
+            func payment(queryID: String) -> String? {
+                if paymentByQueryID == nil {
+                    var map: [String: String] = [:]
+                    for (_, line) in lines where text(field(line, F.txnType)) == "01" {
+                        map[text(field(line, F.queryID))] = text(field(line, F.orderID))
+                    }
+                    paymentByQueryID = map
+                }
+                return paymentByQueryID?[queryID]
+            }
+            var midnights: [Int: Int64] = [:]
+            var batch = RecordBatch(side: .channel)
+            batch.reserveCapacity(lines.count, textBytes: lines.count * 64)
+            var totals = BillTotals()
+            let fallbackMerchant = fileMerchant ?? ""
+            for (number, line) in lines {
+                let txnType = field(line, F.txnType)
+                let kind: MovementKind
+                switch (txnType.count == 2 ? b[txnType.lowerBound] : 0, txnType.count == 2 ? b[txnType.lowerBound + 1] : 0) {
+                case (48, 49): kind = .payment                   // 01
+                case (48, 52), (51, 49): kind = .refund          // 04, 31
+                default: throw BillError.lineMalformed(number, "交易类型 \(text(txnType)) is neither 01, 04 nor 31.")
+                }
+                let amountField = field(line, F.amount)
+                guard amountField.count == 12, let amount = digits(amountField) else {
+                    throw BillError.amountInvalid(number, "交易金额", text(amountField))
+                }
+                let feeField = field(line, F.fee)
+                guard feeField.count == 13, b[feeField.lowerBound] == 67 || b[feeField.lowerBound] == 68,
+                      let feeMagnitude = digits(feeField.dropFirst()) else {
+                    throw BillError.amountInvalid(number, "商户手续费", text(feeField))
+                }
+                let t = field(line, F.traceTime)
+                guard t.count == 10, let stamp = digits(t) else {
+                    throw BillError.lineMalformed(number, "交易传输时间 is not MMddHHmmss.")
+                }
+                let monthDay = Int(stamp / 1_000_000), h = Int(stamp / 10_000 % 100), m = Int(stamp / 100 % 100), sec = Int(stamp % 100)
+                let midnight: Int64?
+                if let known = midnights[monthDay] {
+                    midnight = known
+                } else {
+                    midnight = Self.midnight(month: monthDay / 100, day: monthDay % 100, clearingDay: clearingDay)
+                    midnights[monthDay] = midnight
+                }
+                guard let midnight, h < 24, m < 60, sec < 60 else {
+                    throw BillError.lineMalformed(number, "交易传输时间 is not MMddHHmmss.")
+                }
+                let time = midnight + Int64(h * 3600 + m * 60 + sec)
+                let orderID = field(line, F.orderID), queryID = field(line, F.queryID)
+                guard !orderID.isEmpty else { throw BillError.lineMalformed(number, "商户订单号 is empty.") }
+                var tradeNo: ByteRef, refundNo: ByteRef = 0
+                if kind == .refund {
+                    refundNo = batch.store(UnsafeBufferPointer(rebasing: b[orderID]))
+                    let reserved = field(line, F.reserved)
+                    if !reserved.isEmpty {
+                        tradeNo = batch.store(UnsafeBufferPointer(rebasing: b[reserved]))
+                    } else {
+                        let original = text(field(line, F.origQueryID))
+                        guard let named = payment(queryID: original) ?? (original.isEmpty ? nil : original) else {
+                            throw BillError.lineMalformed(number, "a refund names no payment (原交易查询流水号 is empty).")
+                        }
+                        tradeNo = batch.store(named)
+                    }
+                } else {
+                    tradeNo = batch.store(UnsafeBufferPointer(rebasing: b[orderID]))
+                }
+                let merchantField = field(line, F.merchant)
+                let merchant = merchantField.isEmpty ? batch.internMerchant(fallbackMerchant)
+                    : batch.internMerchant(UnsafeBufferPointer(rebasing: b[merchantField]))
+                let fee = b[feeField.lowerBound] == 68 ? feeMagnitude : -feeMagnitude
+                batch.appendRaw(kind: kind.code, status: RecordStatus.success.code, channel: PaymentChannel.unionpay.code,
+                                merchant: merchant, tradeNo: tradeNo, refundNo: refundNo,
+                                sourceId: batch.store(UnsafeBufferPointer(rebasing: b[queryID])), businessRef: 0,
+                                amount: amount, fee: fee, time: time, day: DayNumber.of(epochSeconds: time), line: UInt32(number))
+                totals.add(kind: kind.code, amount: amount, fee: fee)
+            }
+            return ParsedBill(records: batch, encoding: .utf8, totals: totals, merchant: fileMerchant, clearingDay: clearingDay)
         }
-        return ParsedBill(records: batch, encoding: .utf8, totals: totals, merchant: fileMerchant, clearingDay: clearingDay)
     }
 
-    /// `MMddHHmmss` Beijing, in the year that puts it within a few days of the clearing date
-    /// (a 31 Dec 23:30 payment clears on 1 Jan).
-    static func instant(_ text: String, clearingDay: String) -> Int64? {
-        let u = Array(text.utf8)
-        guard u.count == 10, let (year, _, _) = BusinessCalendar.parse(clearingDay),
-              let month = BusinessCalendar.digits(u, 0..<2), let day = BusinessCalendar.digits(u, 2..<4),
-              let h = BusinessCalendar.digits(u, 4..<6), let m = BusinessCalendar.digits(u, 6..<8),
-              let s = BusinessCalendar.digits(u, 8..<10), h < 24, m < 60, s < 60 else { return nil }
+    /// Midnight Beijing of `month`/`day` in the year that puts it within a few days of the clearing
+    /// date (a 31 Dec 23:30 payment clears on 1 Jan).
+    static func midnight(month: Int, day: Int, clearingDay: String) -> Int64? {
+        guard let (year, _, _) = BusinessCalendar.parse(clearingDay) else { return nil }
         for y in [year, year - 1, year + 1] {
             let candidate = String(format: "%04d-%02d-%02d", y, month, day)
             guard let distance = BusinessCalendar.daysBetween(candidate, clearingDay), abs(distance) <= 7,
                   let midnight = BusinessCalendar.instant(day: candidate, minutes: 0) else { continue }
-            return Int64(midnight.timeIntervalSince1970) + Int64(h * 3600 + m * 60 + s)
+            return Int64(midnight.timeIntervalSince1970)
         }
         return nil
     }

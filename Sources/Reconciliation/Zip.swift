@@ -135,23 +135,29 @@ public enum ZipArchive {
         return out
     }
 
+    /// Deflates a megabyte of output at a time: a buffer of the input's worst-case size would
+    /// double the memory a large bill takes.
     static func deflateRaw(_ bytes: [UInt8], level: Int32) -> [UInt8] {
         var stream = z_stream()
         guard deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
                             Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return [] }
         defer { deflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))))
-        let produced: Int = bytes.withUnsafeBufferPointer { input in
-            out.withUnsafeMutableBufferPointer { o in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.avail_in = uInt(input.count)
-                stream.next_out = o.baseAddress
-                stream.avail_out = uInt(o.count)
-                _ = deflate(&stream, Z_FINISH)
-                return o.count - Int(stream.avail_out)
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        bytes.withUnsafeBufferPointer { input in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            stream.avail_in = uInt(input.count)
+            var status = Z_OK
+            while status == Z_OK {
+                let produced: Int = chunk.withUnsafeMutableBufferPointer { o in
+                    stream.next_out = o.baseAddress
+                    stream.avail_out = uInt(o.count)
+                    status = deflate(&stream, Z_FINISH)
+                    return o.count - Int(stream.avail_out)
+                }
+                out.append(contentsOf: chunk[..<produced])
             }
         }
-        out.removeSubrange(produced...)
         return out
     }
 }

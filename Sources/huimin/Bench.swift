@@ -24,13 +24,13 @@ struct ReconcileBench: ParsableCommand {
 
     @Option(help: "Channel bill lines of the day (Huimin and HIS get as many).") var lines = 100_000
     @Option(help: "Generator seed.") var seed: UInt64 = 1
-    @Option(help: "wechat or alipay.") var channel = "wechat"
+    @Option(help: "wechat, alipay or unionpay.") var channel = "wechat"
     @Option(help: "The business day.") var day = "2026-11-24"
     @Flag(help: "Keep the generated files and print their directory.") var keepFiles = false
 
     func run() throws {
-        guard let channel = PaymentChannel(rawValue: channel), channel == .wechat || channel == .alipay else {
-            throw ValidationError("--channel must be wechat or alipay")
+        guard let channel = PaymentChannel(rawValue: channel), channel != .insurance else {
+            throw ValidationError("--channel must be wechat, alipay or unionpay")
         }
         let clock = ContinuousClock()
         var phases: [(String, Duration)] = []

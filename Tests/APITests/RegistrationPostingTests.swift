@@ -133,6 +133,20 @@ import Testing
                         "the fee itself was booked")
                 #expect((try await client.call(.get, "/api/v1/staff/his-postings", token: cashier)["postings"] as? [Any])?.isEmpty == true,
                         "a refusal is not retried")
+
+                // The console shows the cashier the same list, to settle at the window.
+                let name = try await ConsoleTests.staff(h, role: "cashier")
+                var browser = try await ConsoleTests.Browser.signIn(client, name).browser
+                let home = try await browser.get(client, "/console")
+                #expect(home.html.contains(#"href="/console/his-postings""#))
+                let page = try await browser.get(client, "/console/his-postings?state=refused")
+                #expect(page.status == 200)
+                let rows = page.html.matches(of: /<tr class="posting" data-kind="([a-z]+)" data-state="([a-z]+)">/)
+                #expect(rows.map { "\($0.1)/\($0.2)" } == ["refund/refused"], "\(page.html.suffix(2000))")
+                #expect(page.html.contains("his_refund_exceeds") && page.html.contains("25.00") && page.html.contains("挂号 Registration"))
+                #expect(try await browser.get(client, "/console/his-postings").html.contains("没有记录 Nothing here"))
+                var ops = try await ConsoleTests.Browser.signIn(client, try await ConsoleTests.staff(h, role: "operator")).browser
+                #expect(try await ops.get(client, "/console/his-postings").status == 403)
             }
         }
     }

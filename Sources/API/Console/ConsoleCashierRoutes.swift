@@ -21,6 +21,12 @@ struct ConsoleCashierRoutes {
                 return try await overview(signed)
             }
         }
+        router.get("his-postings") { request, _ in
+            try await console.page(request) { signed in
+                try ConsoleRole.require(ConsoleRole.mayReconcile(signed.staff.role))
+                return try await hisPostings(request, signed)
+            }
+        }
         router.get("reconciliation/open") { request, _ in
             try await console.page(request) { signed in
                 try ConsoleRole.require(ConsoleRole.mayReconcile(signed.staff.role))

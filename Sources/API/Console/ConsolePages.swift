@@ -65,6 +65,7 @@ struct ConsolePages: Sendable {
     static let sections: [Section] = [
         Section(key: "dashboard", href: "/console", label: "首页 Home") { _ in true },
         Section(key: "reconciliation", href: "/console/reconciliation", label: "对账 Reconciliation", allowed: ConsoleRole.mayReconcile),
+        Section(key: "his-postings", href: "/console/his-postings", label: "HIS入账 HIS postings", allowed: ConsoleRole.mayReconcile),
         Section(key: "schedules", href: "/console/schedules", label: "排班 Schedules", allowed: ConsoleRole.mayOperate),
         Section(key: "bookings", href: "/console/bookings", label: "预约统计 Bookings", allowed: ConsoleRole.mayOperate),
         Section(key: "messages", href: "/console/messages", label: "消息 Messages", allowed: ConsoleRole.mayOperate),

@@ -26,6 +26,8 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("crypto")]),
         .target(name: "CCurl", path: "Sources/CCurl",
                 linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CJPEG", path: "Sources/CJPEG",
+                linkerSettings: [.linkedLibrary("jpeg")]),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode",
@@ -46,7 +48,7 @@ let package = Package(
                 path: "Sources/QRCode", swiftSettings: strict),
         // DICOM parsing, pixel decoding and rendering: pure code over bytes (no database, no network,
         // no HuiminCore), so it builds and tests on its own in seconds.
-        .target(name: "Imaging", dependencies: ["CZlib", "CTurboJPEG", "CCharLS", "COpenJPEG"],
+        .target(name: "Imaging", dependencies: ["CZlib", "CJPEG", "CTurboJPEG", "CCharLS", "COpenJPEG"],
                 path: "Sources/Imaging", swiftSettings: strict),
 
         // Channels: outbound adapters over one libcurl transport, and the sandbox that answers them.

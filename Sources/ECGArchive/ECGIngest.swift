@@ -14,13 +14,16 @@ public struct ECGIngest: Sendable {
     let crypto: any CryptoProfile
     let rules: CriticalRules
     let clock: any HuiminClock
+    let parsed: ParsedRecordings
 
-    public init(objects: any ObjectStore, store: ECGStore, crypto: any CryptoProfile, rules: CriticalRules, clock: any HuiminClock) {
+    public init(objects: any ObjectStore, store: ECGStore, crypto: any CryptoProfile, rules: CriticalRules, clock: any HuiminClock,
+                parsed: ParsedRecordings) {
         self.objects = objects
         self.store = store
         self.crypto = crypto
         self.rules = rules
         self.clock = clock
+        self.parsed = parsed
     }
 
     public struct Received: Codable, Sendable, Equatable {
@@ -72,7 +75,16 @@ public struct ECGIngest: Sendable {
                        "raisedAt": ISO8601.string(now), "hospitalCode": device.hospitalCode]
         if recording.patient.name == nil { payload["patientName"] = "未具名患者" }
         let person = try await store.person(hospitalCode: device.hospitalCode, patientID: patientID, idNumberIndex: idNumberIndex)
-        let stored = try await store.record(new, renderJob: job, alertPayload: payload, personID: person, now: now)
+        // Held before the commit: a runner may take the job the moment it is committed.
+        parsed.hold(recording, id: id)
+        let stored: (id: String, duplicate: Bool)
+        do {
+            stored = try await store.record(new, renderJob: job, alertPayload: payload, personID: person, now: now)
+        } catch {
+            _ = parsed.take(id)
+            throw error
+        }
+        if stored.duplicate { _ = parsed.take(id) }
         if stored.duplicate, let first = try await store.recording(stored.id) {
             return Received(id: first.id, duplicate: true, heartRate: first.heartRate, critical: first.critical,
                             findings: (try? JSONDecoder().decode([CriticalFinding].self, from: Data(first.findings.utf8))) ?? [])

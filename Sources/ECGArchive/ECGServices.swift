@@ -18,8 +18,9 @@ public struct ECGServices: Sendable {
         self.store = store
         self.objects = objects
         devices = ECGDevices(store: store, crypto: crypto, clock: clock)
-        ingest = ECGIngest(objects: objects, store: store, crypto: crypto, rules: rules, clock: clock)
-        sheets = ECGSheets(objects: objects, store: store, clock: clock)
+        let parsed = ParsedRecordings()
+        ingest = ECGIngest(objects: objects, store: store, crypto: crypto, rules: rules, clock: clock, parsed: parsed)
+        sheets = ECGSheets(objects: objects, store: store, clock: clock, parsed: parsed)
     }
 
     /// The samples of one lead, for a viewer that draws and measures on its own.

@@ -11,20 +11,24 @@ public struct ECGSheets: Sendable {
     let objects: any ObjectStore
     let store: ECGStore
     let clock: any HuiminClock
+    let parsed: ParsedRecordings
 
-    public init(objects: any ObjectStore, store: ECGStore, clock: any HuiminClock) {
+    public init(objects: any ObjectStore, store: ECGStore, clock: any HuiminClock, parsed: ParsedRecordings) {
         self.objects = objects
         self.store = store
         self.clock = clock
+        self.parsed = parsed
     }
 
     public func render(_ job: ECGRenderJob) async throws {
+        let held = parsed.take(job.recordingID)
         guard let row = try await store.recording(job.recordingID) else { return }
         let objects = self.objects
         do {
-            // Parsing, drawing three sheets and their fsyncs: off the concurrency threads.
+            // Parsing (unless ingest left the recording parsed), drawing two sheets and their
+            // fsyncs: off the concurrency threads.
             let sheets = try await BlockingWork.run { () throws -> ECGStore.Sheets in
-                let recording = try Self.recording(row, objects: objects)
+                let recording = try held ?? Self.recording(row, objects: objects)
                 return ECGStore.Sheets(thumbnail: try Self.draw(recording, row, .thumbnail, objects),
                                        screen: try Self.draw(recording, row, .screen, objects))
             }

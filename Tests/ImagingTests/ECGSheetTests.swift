@@ -1,5 +1,5 @@
 import Foundation
-import Imaging
+@testable import Imaging
 import TestSupport
 import Testing
 
@@ -17,6 +17,18 @@ extension ImagingTestSuite {
             #expect(jpeg.starts(with: [0xFF, 0xD8]))
             let frame = try #require(Self.frameSize(jpeg))
             #expect(frame == expected)
+        }
+
+        @Test("A sheet spliced from the paper's cached MCUs is byte for byte the sheet encoded whole",
+              arguments: ECGSheet.Resolution.allCases)
+        func splicedMatchesWhole(resolution: ECGSheet.Resolution) throws {
+            let spliced = try ECGSheet.jpeg(Self.recording, header: Self.header, resolution: resolution)
+            let whole = try RestartJPEG(ECGSheet.raster(Self.recording, header: Self.header, resolution: resolution),
+                                        quality: ECGSheet.jpegQuality)
+            let expected = RestartJPEG.assemble(header: whole.header, mcus: whole.mcus)
+            // Compared here, not inside #expect, whose message would list every byte.
+            let same = spliced == expected
+            #expect(same, "\(spliced.count) bytes spliced, \(expected.count) encoded whole")
         }
 
         @Test("The calibration pulse is 10 mm tall and the grid lines sit every millimetre", arguments: ECGSheet.Resolution.allCases)

@@ -20,7 +20,7 @@ enum ECGJSONLeadsScanner {
             switch byte {
             case UInt8(ascii: "\""):
                 let start = index + 1
-                guard let end = stringEnd(bytes, from: start) else { return nil }
+                guard let end = stringEnd(bytes[...], from: start) else { return nil }
                 if depth == 1, valueStart == nil, bytes[start..<end].elementsEqual(key) {
                     var colon = end + 1
                     while colon < bytes.count, isSpace(bytes[colon]) { colon += 1 }
@@ -56,7 +56,7 @@ enum ECGJSONLeadsScanner {
             skipSpace()
             guard index < object.endIndex, object[index] == UInt8(ascii: "\"") else { return nil }
             let nameStart = index + 1
-            guard let nameEnd = stringEnd(Array(object), from: nameStart - object.startIndex).map({ $0 + object.startIndex }),
+            guard let nameEnd = stringEnd(object, from: nameStart),
                   !object[nameStart..<nameEnd].contains(UInt8(ascii: "\\")) else { return nil }
             let name = String(decoding: object[nameStart..<nameEnd], as: UTF8.self)
             index = nameEnd + 1
@@ -106,8 +106,9 @@ enum ECGJSONLeadsScanner {
             index += 1
         }
         guard index > digitsStart else { return nil }
-        if index < bytes.endIndex, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index])
-            || (index < bytes.endIndex && bytes[index] >= 48 && bytes[index] <= 57) {
+        // Compared one by one rather than through an array built for every sample.
+        if index < bytes.endIndex, case let byte = bytes[index],
+           byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || (byte >= 48 && byte <= 57) {
             var end = index
             while end < bytes.endIndex, !isSpace(bytes[end]), bytes[end] != UInt8(ascii: ","), bytes[end] != UInt8(ascii: "]") { end += 1 }
             guard let parsed = Double(String(decoding: bytes[start..<end], as: UTF8.self)), parsed.isFinite else { return nil }
@@ -116,9 +117,11 @@ enum ECGJSONLeadsScanner {
         return (Double(negative ? -value : value), index)
     }
 
-    private static func stringEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+    /// Where the string starting at `start` (just past its opening quote) ends. A slice, so that
+    /// no caller copies the document to look for a quote.
+    private static func stringEnd(_ bytes: ArraySlice<UInt8>, from start: Int) -> Int? {
         var index = start
-        while index < bytes.count {
+        while index < bytes.endIndex {
             switch bytes[index] {
             case UInt8(ascii: "\\"): index += 2
             case UInt8(ascii: "\""): return index

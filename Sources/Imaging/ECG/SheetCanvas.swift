@@ -12,11 +12,31 @@ struct SheetCanvas {
     let width: Int
     let height: Int
     private(set) var pixels: [UInt8]
+    /// Which JPEG MCUs (16 × 16 pixel cells, in raster order) polylines and text have drawn in:
+    /// the encoder encodes those and copies the paper's encoding of the rest.
+    private(set) var inked: [Bool]
 
     init(width: Int, height: Int) {
-        self.width = width
-        self.height = height
-        pixels = [UInt8](repeating: 255, count: width * height * 3)
+        self.init(paper: Raster(width: width, height: height, channels: 3, pixels: [UInt8](repeating: 255, count: width * height * 3)))
+    }
+
+    /// Drawing over a copy of `paper` (copied on the first write).
+    init(paper: Raster) {
+        width = paper.width
+        height = paper.height
+        pixels = paper.pixels
+        inked = [Bool](repeating: false, count: RestartJPEG.mcuCount(width: width, height: height))
+    }
+
+    /// The MCUs drawn in, by index.
+    var inkedMCUs: [Int] { inked.indices.filter { inked[$0] } }
+
+    /// Marks the MCUs that the pixel rectangle left...right × top...bottom (clipped) touches.
+    private static func mark(_ inked: inout [Bool], columns: Int, left: Int, right: Int, top: Int, bottom: Int) {
+        let size = RestartJPEG.mcuSize
+        for row in top / size...bottom / size {
+            for column in left / size...right / size { inked[row * columns + column] = true }
+        }
     }
 
     var raster: Raster { Raster(width: width, height: height, channels: 3, pixels: pixels) }
@@ -71,11 +91,15 @@ struct SheetCanvas {
     mutating func polyline(_ points: [(x: Double, y: Double)], thickness: Int, colour: Colour = .ink) {
         guard var previous = points.first.map({ (Int($0.x.rounded()), Int($0.y.rounded())) }) else { return }
         let width = width, height = height, offset = (thickness - 1) / 2
+        let columns = (width + RestartJPEG.mcuSize - 1) / RestartJPEG.mcuSize
+        var inked = inked
+        defer { self.inked = inked }
         pixels.withUnsafeMutableBufferPointer { out in
             func stamp(_ x: Int, _ y: Int) {
                 let left = max(0, x - offset), right = min(width - 1, x - offset + thickness - 1)
                 let top = max(0, y - offset), bottom = min(height - 1, y - offset + thickness - 1)
                 guard left <= right, top <= bottom else { return }
+                Self.mark(&inked, columns: columns, left: left, right: right, top: top, bottom: bottom)
                 for row in top...bottom {
                     var index = (row * width + left) * 3
                     for _ in left...right {
@@ -107,6 +131,9 @@ struct SheetCanvas {
     /// ASCII text with its top-left corner at (x, y), each font pixel `scale` × `scale` pixels.
     mutating func text(_ string: String, x: Int, y: Int, scale: Int, colour: Colour = .ink) {
         let width = width, height = height
+        let columns = (width + RestartJPEG.mcuSize - 1) / RestartJPEG.mcuSize
+        var inked = inked
+        defer { self.inked = inked }
         pixels.withUnsafeMutableBufferPointer { out in
             var originX = x
             for scalar in string.unicodeScalars {
@@ -114,6 +141,11 @@ struct SheetCanvas {
                 for (rowIndex, bits) in rows.enumerated() where bits != 0 {
                     for column in 0..<BitmapFont.glyphWidth where bits & (0x10 >> UInt8(column)) != 0 {
                         let px = originX + column * scale, py = y + rowIndex * scale
+                        let left = max(0, px), right = min(width - 1, px + scale - 1)
+                        let top = max(0, py), bottom = min(height - 1, py + scale - 1)
+                        if left <= right, top <= bottom {
+                            Self.mark(&inked, columns: columns, left: left, right: right, top: top, bottom: bottom)
+                        }
                         for dy in 0..<scale where py + dy >= 0 && py + dy < height {
                             for dx in 0..<scale where px + dx >= 0 && px + dx < width {
                                 let index = ((py + dy) * width + px + dx) * 3

@@ -9,7 +9,7 @@ import Glibc
 @Suite struct BroadcastCrashTests {
     static let accounts = 100_000
 
-    /// A 100,000-account broadcast, its server killed with SIGKILL halfway through expanding and started
+    /// A 100,000-account broadcast, its server killed with SIGKILL while expanding and started
     /// again: the restarted server goes on from the committed cursor, and every account ends up
     /// with exactly one outbox row.
     @Test func aBroadcastInterruptedByKillMinus9LosesAndRepeatsNoRecipient() async throws {
@@ -45,14 +45,16 @@ import Glibc
                                      token: token)
         let id = try #require((created["broadcast"] as? [String: Any])?["id"] as? String)
 
-        // Kill it well before the end; the restarted server must find the rest. The progress is read
-        // through the API, not a python process: spawning one per look took long enough on a busy
-        // CI machine for the expansion to finish between the look and the kill.
+        // Kill it as soon as a batch has committed; the restarted server must find the rest. The
+        // progress is read through the API, not a python process: spawning one per look took long
+        // enough on a busy CI machine for the expansion to finish between the look and the kill. A
+        // look can still come back late while the expansion holds the cores, so the kill does not
+        // wait for a quarter: it once came after the last batch.
         var killedAt = 0
         for _ in 0..<2_000 {
             let shown = try await json("GET", "/api/v1/staff/broadcasts/\(id)", token: token)["broadcast"] as? [String: Any]
             let recipients = shown?["recipients"] as? Int ?? 0
-            if recipients >= Self.accounts / 4 {
+            if recipients > 0 {
                 let process = try #require(server.process)
                 kill(process.pid, SIGKILL)
                 _ = process.wait()

@@ -117,30 +117,22 @@ public struct HISPostingItem: Encodable, Sendable, Equatable {
     public var receiptNo: String?
     public var refundNo: String?
     public var refundFen: Int64?
-    /// For ordering the work list; not shown.
-    var updatedAt: Date
-
-    private enum CodingKeys: String, CodingKey {
-        case kind, paymentId, tradeNo, businessType, businessRef, hospitalCode, channel, paidFen, state, attempts, lastError
-        case nextAttemptAt, receiptNo, refundNo, refundFen
-    }
 
     init(posting: HISPostingRow, order: PaymentOrderRow) {
         self.init(kind: "payment", order: order, state: posting.state, attempts: posting.attempts, lastError: posting.lastError,
-                  nextAttemptAt: posting.nextAttemptAt, receiptNo: posting.receiptNo, updatedAt: posting.updatedAt)
+                  nextAttemptAt: posting.nextAttemptAt, receiptNo: posting.receiptNo)
     }
 
     /// A refund the HIS refused is `failed` in the database and `refused` here, as a payment's is.
     init(refundPosting posting: HISRefundPostingRow, refund: PaymentRefundRow, order: PaymentOrderRow) {
         self.init(kind: "refund", order: order, state: posting.state == "failed" ? "refused" : posting.state, attempts: posting.attempts,
-                  lastError: posting.lastError, nextAttemptAt: posting.nextAttemptAt, receiptNo: posting.receiptNo,
-                  updatedAt: posting.updatedAt)
+                  lastError: posting.lastError, nextAttemptAt: posting.nextAttemptAt, receiptNo: posting.receiptNo)
         refundNo = refund.refundNo
         refundFen = refund.amountFen
     }
 
     private init(kind: String, order: PaymentOrderRow, state: String, attempts: Int, lastError: String?, nextAttemptAt: Date,
-                 receiptNo: String?, updatedAt: Date) {
+                 receiptNo: String?) {
         self.kind = kind
         paymentId = order.id
         tradeNo = order.tradeNo
@@ -154,6 +146,5 @@ public struct HISPostingItem: Encodable, Sendable, Equatable {
         self.lastError = lastError
         self.nextAttemptAt = state == "pending" ? ISO8601.string(nextAttemptAt) : nil
         self.receiptNo = receiptNo
-        self.updatedAt = updatedAt
     }
 }

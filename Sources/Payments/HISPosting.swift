@@ -24,10 +24,11 @@ extension PaymentService {
         guard ["pending", "refused", "posted"].contains(state) else {
             throw AppError.invalid("posting_state_invalid", "state is pending, refused or posted.")
         }
-        let payments = try await store.postings(state: state, hospitalCode: hospitalCode).map { HISPostingItem(posting: $0.posting, order: $0.order) }
+        let payments = try await store.postings(state: state, hospitalCode: hospitalCode)
+            .map { ($0.posting.updatedAt, HISPostingItem(posting: $0.posting, order: $0.order)) }
         let refunds = try await store.refundPostings(state: state == "refused" ? "failed" : state, hospitalCode: hospitalCode)
-            .map { HISPostingItem(refundPosting: $0.posting, refund: $0.refund, order: $0.order) }
-        return (payments + refunds).sorted { $0.updatedAt > $1.updatedAt }
+            .map { ($0.posting.updatedAt, HISPostingItem(refundPosting: $0.posting, refund: $0.refund, order: $0.order)) }
+        return (payments + refunds).sorted { $0.0 > $1.0 }.map(\.1)
     }
 
     /// Posts what is due (payments, then refunds of booked payments); returns how many payments

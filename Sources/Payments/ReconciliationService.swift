@@ -76,7 +76,7 @@ public struct ReconciliationService: Sendable {
 
     static func parse(_ bytes: [UInt8], side: Side, channel: String) throws -> ParsedBill {
         if side == .his { return try HISSettlementFile.parse(bytes) }
-        guard let known = PaymentChannel(rawValue: channel), known != .insurance else {
+        guard let known = PaymentChannel(rawValue: channel) else {
             throw AppError.rule("bill_format_unsupported", "Bills of channel \(channel) cannot be read yet.")
         }
         return try ParsedBill.channelBill(known, bytes)

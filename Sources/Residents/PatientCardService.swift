@@ -80,10 +80,7 @@ public struct PatientCardService: Sendable {
             throw AppError.conflict("patient_record_exists",
                 "The hospital already has a record for this person; bind it instead.")
         }
-        let phone = try (view.member.phoneSealed ?? view.person.phoneSealed).map { try personal.open($0) }
-        let created = try await his.createPatient(
-            hospitalCode: hospitalCode, name: try personal.open(view.person.nameSealed), idNumber: idNumber,
-            sex: view.person.sex, birthDate: view.person.birthDate, phone: phone ?? "")
+        let created = try await newRecord(view, hospitalCode: hospitalCode, idNumber: idNumber)
         let row = PatientCardRow(personId: view.person.id, hospitalCode: hospitalCode, patientId: created.patientID,
                                  cardNumber: created.cardNumber, boundAt: clock.now())
         try await cards.bindPatientCard(row, accountID: accountID)
@@ -106,10 +103,7 @@ public struct PatientCardService: Sendable {
         if let found = try await his.findPatients(hospitalCode: hospitalCode, idNumber: idNumber).first {
             record = (found.patientID, found.cardNumber)
         } else {
-            let phone = try (view.member.phoneSealed ?? view.person.phoneSealed).map { try personal.open($0) }
-            let created = try await his.createPatient(
-                hospitalCode: hospitalCode, name: try personal.open(view.person.nameSealed), idNumber: idNumber,
-                sex: view.person.sex, birthDate: view.person.birthDate, phone: phone ?? "")
+            let created = try await newRecord(view, hospitalCode: hospitalCode, idNumber: idNumber)
             record = (created.patientID, created.cardNumber)
         }
         try await cards.bindPatientCard(PatientCardRow(personId: personID, hospitalCode: hospitalCode, patientId: record.patientID,
@@ -123,6 +117,14 @@ public struct PatientCardService: Sendable {
                                                      now: clock.now()) else {
             throw AppError.notFound("patient_card_not_found", "No card of that hospital is bound for this member.")
         }
+    }
+
+    /// 建档 at the HIS with the member's phone, else the person's.
+    private func newRecord(_ view: MemberView, hospitalCode: String, idNumber: String) async throws -> HISPatient {
+        let phone = try (view.member.phoneSealed ?? view.person.phoneSealed).map { try personal.open($0) }
+        return try await his.createPatient(
+            hospitalCode: hospitalCode, name: try personal.open(view.person.nameSealed), idNumber: idNumber,
+            sex: view.person.sex, birthDate: view.person.birthDate, phone: phone ?? "")
     }
 
     private func requireHospital(_ code: String) async throws {

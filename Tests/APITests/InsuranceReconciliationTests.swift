@@ -30,6 +30,9 @@ import Testing
 
     @Test func aCashierReconcilesTheInsurancePartsAgainstTheCentresDetail() async throws {
         try await TestHarness.with { h in
+            // A fixed 10:00 Beijing: on the wall clock a run near midnight settled on one business
+            // day and reconciled the next.
+            h.clock.set(AppointmentFixture.dayBefore10am)
             try await h.test { client in
                 let split = try await Self.settledInsuranceBill(h, client)
                 let setl = try #require(split["setlId"] as? String)

@@ -21,6 +21,7 @@ import Transport
                                              environment: ["HUIMIN_STAFF_PASSWORD": passwords[name]!])
             #expect(added.status == 0, "\(added.output)")
         }
+        try await BusinessDayStart.awayFromMidnight()
         let sim = try await server.run("huimin-sim", [
             "run", "--server", server.serverURL, "--sandbox", server.sandboxURL,
             "--api-key", issued["apiKey"] ?? "", "--api-secret", issued["apiSecret"] ?? "",

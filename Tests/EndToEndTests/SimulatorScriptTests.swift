@@ -8,6 +8,7 @@ import Testing
                       "book-and-cancel.sim", "check-in-and-queue.sim", "suspension.sim", "pay-and-refund.sim", "reconcile-day.sim",
                       "pay-bills.sim", "messages.sim", "ecg.sim", "notices-timed.sim"])
     func scriptPassesAgainstARealServer(script: String) async throws {
+        try await BusinessDayStart.awayFromMidnight()
         // messages.sim, ecg.sim, notices-timed.sim and check-in-and-queue.sim watch the dispatcher at work, at any hour; the other scripts arm
         // sandbox faults that a notice sent meanwhile would take, so their server leaves messages queued.
         let dispatching = ["messages.sim", "ecg.sim", "notices-timed.sim", "check-in-and-queue.sim"].contains(script)

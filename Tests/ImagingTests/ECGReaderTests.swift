@@ -1,5 +1,5 @@
 import Foundation
-import Imaging
+@testable import Imaging
 import TestSupport
 import Testing
 
@@ -150,6 +150,16 @@ extension ImagingTestSuite {
             #expect(failure(ECGFixtures.document(extra: #","units":"V""#))?.message.contains("units") == true)
             #expect(failure(ECGFixtures.document(extra: #","measurements":{"heartRate":"fast"}"#))?.message.contains("measurements.heartRate") == true)
             #expect(failure(Array(#"{"samplingRate":500,"leads":{"I":[1]}}"#.utf8))?.message.contains("recordedAt") == true)
+            for good in ["2026-11-22T09:30:00+08:00", "2026-11-22T01:30:00Z", "2024-02-29T23:59:59.250-05:30", "2026-11-22t09:30:00z"] {
+                #expect(InternetDateTime.isValid(good), "\(good)")
+            }
+            for bad in ["2026-11-22T09:30:00", "2026-11-22 09:30:00+08:00", "2026-02-29T09:30:00Z", "2026-13-01T09:30:00Z",
+                        "2026-11-31T09:30:00Z", "2026-11-22T24:00:00Z", "2026-11-22T09:30:00+0800", "2026-11-22T09:30:00.Z",
+                        "2026-11-22T09:30:00+08:00 ", "26-11-22T09:30:00Z", ""] {
+                #expect(!InternetDateTime.isValid(bad), "\(bad)")
+            }
+            let badTime = ECGFixtures.document().map { $0 == UInt8(ascii: "+") ? UInt8(ascii: "*") : $0 }
+            #expect(failure(badTime) == .invalidField(field: "recordedAt", reason: "\"2026-11-22T09:30:00*08:00\" is not an ISO 8601 date-time with offset"))
             #expect(failure(Array(ECGFixtures.document().dropLast(5)))?.code == "ecg_not_json")
             let mV = try ECGJSONReader.read(ECGFixtures.document(leads: #"{"V1":[0.125,-1.5]}"#, extra: #","units":"mV""#))
             #expect(mV.lead("V1")?.samples == [125, -1500])

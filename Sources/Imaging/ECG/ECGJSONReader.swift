@@ -1,14 +1,10 @@
 import Foundation
-import Synchronization
 
 /// Huimin's JSON format for carts that send samples directly (`assets/ecg/ecg-json-format.md`).
 /// Strict: unknown fields, wrong types, non-integer microvolts and unparseable times are errors
 /// naming the field, so a cart's integration bug surfaces at its first upload.
 public enum ECGJSONReader {
     public static let formatVersion = "huimin-ecg/1"
-
-    /// One formatter for every upload: making one costs more than the rest of checking the date.
-    static let timestamps = Mutex(ISO8601DateFormatter())
 
     public static func read(_ bytes: [UInt8]) throws(ECGError) -> ECGRecording {
         var document: ECGJSONDocument
@@ -102,7 +98,7 @@ private struct ECGJSONDocument: Decodable {
         if let format, format != ECGJSONReader.formatVersion {
             throw .invalidField(field: "format", reason: "\"\(format)\" is not \(ECGJSONReader.formatVersion)")
         }
-        guard ECGJSONReader.timestamps.withLock({ $0.date(from: recordedAt) }) != nil else {
+        guard InternetDateTime.isValid(recordedAt) else {
             throw .invalidField(field: "recordedAt", reason: "\"\(recordedAt)\" is not an ISO 8601 date-time with offset")
         }
         let perUnit: Double

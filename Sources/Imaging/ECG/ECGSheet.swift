@@ -39,7 +39,7 @@ public enum ECGSheet {
     public static func jpeg(_ recording: ECGRecording, header: ECGSheetHeader, resolution: Resolution) throws(RenderError) -> [UInt8] {
         let paper = try SheetPaper.of(resolution)
         let canvas = draw(recording, header: header, resolution: resolution, on: paper.grid)
-        return try paper.jpeg(canvas.raster, inked: canvas.inkedMCUs)
+        return try paper.jpeg(canvas)
     }
 
     /// Quality 75 keeps traces, text and the minor grid looking as at 85 (compared side by side)

@@ -1,5 +1,7 @@
-/// An RGB pixel buffer with the few primitives an ECG sheet needs: a paper grid, thick polylines
-/// and bitmap text. Loops write through one unsafe pointer; there are no per-pixel closures.
+/// Drawing over a resolution's paper with the few primitives an ECG sheet needs: thick polylines
+/// and bitmap text. Traces and text reach about 15% of a sheet's 16 × 16 pixel JPEG MCUs, so the
+/// canvas keeps only those, each copied from the paper when first drawn in, instead of a copy of
+/// the whole page (5 MB at screen size, 26 MB at print, most of it never changed).
 struct SheetCanvas {
     struct Colour: Equatable {
         let red: UInt8, green: UInt8, blue: UInt8
@@ -9,106 +11,149 @@ struct SheetCanvas {
         static let majorGrid = Colour(red: 230, green: 128, blue: 128)
     }
 
-    let width: Int
-    let height: Int
-    private(set) var pixels: [UInt8]
-    /// Which JPEG MCUs (16 × 16 pixel cells, in raster order) polylines and text have drawn in:
-    /// the encoder encodes those and copies the paper's encoding of the rest.
-    private(set) var inked: [Bool]
+    /// 16 × 16 RGB pixels: `Brush` works in shifts by 4.
+    static let tileBytes = 16 * 16 * 3
 
-    init(width: Int, height: Int) {
-        self.init(paper: Raster(width: width, height: height, channels: 3, pixels: [UInt8](repeating: 255, count: width * height * 3)))
-    }
+    let paper: Raster
+    var width: Int { paper.width }
+    var height: Int { paper.height }
+    private let columns: Int
+    /// The MCUs drawn in (indexes in raster order), in the order first drawn in.
+    private(set) var inkedMCUs: [Int] = []
+    private var drawn: [Bool]
+    /// Every MCU's 16 rows of 16 RGB pixels, MCU after MCU in raster order, left uninitialised
+    /// (so its memory is never touched) until the MCU is first drawn in and copied from the paper.
+    /// Pixels of an edge MCU past the page's right or bottom edge are never drawn and never read.
+    private var tiles: [UInt8]
 
-    /// Drawing over a copy of `paper` (copied on the first write).
     init(paper: Raster) {
-        width = paper.width
-        height = paper.height
-        pixels = paper.pixels
-        inked = [Bool](repeating: false, count: RestartJPEG.mcuCount(width: width, height: height))
+        precondition(paper.channels == 3 && RestartJPEG.mcuSize == 16)
+        self.paper = paper
+        columns = (paper.width + RestartJPEG.mcuSize - 1) / RestartJPEG.mcuSize
+        let count = RestartJPEG.mcuCount(width: paper.width, height: paper.height)
+        drawn = [Bool](repeating: false, count: count)
+        tiles = [UInt8](unsafeUninitializedCapacity: count * Self.tileBytes) { _, initialised in initialised = count * Self.tileBytes }
     }
 
-    /// The MCUs drawn in, by index.
-    var inkedMCUs: [Int] { inked.indices.filter { inked[$0] } }
-
-    /// Marks the MCUs that the pixel rectangle left...right × top...bottom (clipped) touches.
-    private static func mark(_ inked: inout [Bool], columns: Int, left: Int, right: Int, top: Int, bottom: Int) {
-        let size = RestartJPEG.mcuSize
-        for row in top / size...bottom / size {
-            for column in left / size...right / size { inked[row * columns + column] = true }
-        }
-    }
-
-    var raster: Raster { Raster(width: width, height: height, channels: 3, pixels: pixels) }
-
-    /// Grid lines at `columns` and `rows` (pixel positions, each flagged major or not) inside the
-    /// rectangle they span. Every pixel row is one of three patterns (between lines, on a minor
-    /// line, on a major line), built once and copied.
-    mutating func grid(columns: [(position: Int, major: Bool)], rows: [(position: Int, major: Bool)], majorThickness: Int) {
-        guard let left = columns.first?.position, let right = columns.last?.position,
-              let top = rows.first?.position, let bottom = rows.last?.position else { return }
-        let x0 = max(0, left), x1 = min(width - 1, right + majorThickness - 1)
-        var plain = [UInt8](repeating: 255, count: width * 3)
-        var minor = plain, major = plain
-        for x in x0...x1 {
-            Self.put(.minorGrid, in: &minor, at: x)
-            Self.put(.majorGrid, in: &major, at: x)
-        }
-        for column in columns {
-            let thickness = column.major ? majorThickness : 1
-            for x in column.position..<column.position + thickness where x >= 0 && x < width {
-                let colour: Colour = column.major ? .majorGrid : .minorGrid
-                Self.put(colour, in: &plain, at: x)
-                if column.major { Self.put(colour, in: &minor, at: x) }
-            }
-        }
-        var kind = [UInt8](repeating: 0, count: height)
-        for row in rows {
-            for y in row.position..<row.position + (row.major ? majorThickness : 1) where y >= 0 && y < height {
-                kind[y] = max(kind[y], row.major ? 2 : 1)
-            }
-        }
-        let rowBytes = width * 3
-        pixels.withUnsafeMutableBufferPointer { out in
-            for y in max(0, top)...min(height - 1, bottom + majorThickness - 1) {
-                let pattern = kind[y] == 2 ? major : kind[y] == 1 ? minor : plain
-                pattern.withUnsafeBufferPointer { source in
-                    out.baseAddress!.advanced(by: y * rowBytes + x0 * 3)
-                        .update(from: source.baseAddress!.advanced(by: x0 * 3), count: (x1 - x0 + 1) * 3)
+    /// The page: the paper with the drawn MCUs over it.
+    var raster: Raster {
+        var pixels = paper.pixels
+        forEachTile { left, top, inside, tile in
+            pixels.withUnsafeMutableBufferPointer { page in
+                for line in 0..<inside.height {
+                    (page.baseAddress! + ((top + line) * width + left) * 3)
+                        .update(from: tile + line * RestartJPEG.mcuSize * 3, count: inside.width * 3)
                 }
             }
         }
+        return Raster(width: width, height: height, channels: 3, pixels: pixels)
     }
 
-    private static func put(_ colour: Colour, in row: inout [UInt8], at x: Int) {
-        row[3 * x] = colour.red
-        row[3 * x + 1] = colour.green
-        row[3 * x + 2] = colour.blue
+    /// The drawn MCUs side by side, `stripColumns` to a row, in `inkedMCUs` order. An MCU past the
+    /// page's right or bottom edge repeats the edge pixels, as libjpeg pads it.
+    func strip(stripColumns: Int) -> Raster {
+        let size = RestartJPEG.mcuSize
+        let stripRows = (inkedMCUs.count + stripColumns - 1) / stripColumns, stripWidth = stripColumns * size
+        var pixels = [UInt8](repeating: 255, count: stripWidth * stripRows * size * 3)
+        var position = 0
+        forEachTile { _, _, inside, tile in
+            pixels.withUnsafeMutableBufferPointer { strip in
+                let stripLeft = position % stripColumns * size, stripTop = position / stripColumns * size
+                for line in 0..<size {
+                    let from = tile + min(line, inside.height - 1) * size * 3
+                    let to = strip.baseAddress! + ((stripTop + line) * stripWidth + stripLeft) * 3
+                    to.update(from: from, count: inside.width * 3)
+                    for x in inside.width..<size { (to + x * 3).update(from: from + (inside.width - 1) * 3, count: 3) }
+                }
+            }
+            position += 1
+        }
+        return Raster(width: stripWidth, height: stripRows * size, channels: 3, pixels: pixels)
+    }
+
+    /// Each drawn MCU, in `inkedMCUs` order: its top-left pixel, how much of it lies on the page,
+    /// its pixels.
+    private func forEachTile(_ body: (Int, Int, (width: Int, height: Int), UnsafePointer<UInt8>) -> Void) {
+        let size = RestartJPEG.mcuSize
+        tiles.withUnsafeBufferPointer { tiles in
+            for mcu in inkedMCUs {
+                let left = mcu % columns * size, top = mcu / columns * size
+                body(left, top, (min(size, width - left), min(size, height - top)), tiles.baseAddress! + mcu * Self.tileBytes)
+            }
+        }
+    }
+
+    /// Runs `body` with the canvas's memory in hand, so painting pays for no checks per pixel.
+    private mutating func paint(_ body: (inout Brush) -> Void) {
+        var newlyInked: [Int] = []
+        let (width, height, columns) = (width, height, columns)
+        paper.pixels.withUnsafeBufferPointer { page in
+            tiles.withUnsafeMutableBufferPointer { tiles in
+                drawn.withUnsafeMutableBufferPointer { drawn in
+                    var brush = Brush(page: page.baseAddress!, tiles: tiles.baseAddress!, drawn: drawn.baseAddress!,
+                                      width: width, height: height, columns: columns)
+                    body(&brush)
+                    newlyInked = brush.newlyInked
+                }
+            }
+        }
+        inkedMCUs += newlyInked
+    }
+
+    private struct Brush {
+        let page: UnsafePointer<UInt8>
+        let tiles: UnsafeMutablePointer<UInt8>
+        let drawn: UnsafeMutablePointer<Bool>
+        let width: Int, height: Int, columns: Int
+        var newlyInked: [Int] = []
+
+        /// Paints the pixel rectangle left...right × top...bottom, clipped to the page. MCUs are
+        /// 16 pixels square, so shifts and masks find them.
+        mutating func fill(left: Int, right: Int, top: Int, bottom: Int, colour: Colour) {
+            let left = max(0, left), right = min(width - 1, right), top = max(0, top), bottom = min(height - 1, bottom)
+            guard left <= right, top <= bottom else { return }
+            for row in top >> 4...bottom >> 4 {
+                let y0 = max(top, row << 4) & 15, y1 = min(bottom, (row << 4) + 15) & 15
+                for column in left >> 4...right >> 4 {
+                    let tile = self.tile(row * columns + column)
+                    let x0 = max(left, column << 4) & 15, count = (min(right, (column << 4) + 15) & 15) - x0 + 1
+                    for y in y0...y1 {
+                        var pixel = tile + (y << 4 + x0) * 3
+                        for _ in 0..<count {
+                            pixel[0] = colour.red
+                            pixel[1] = colour.green
+                            pixel[2] = colour.blue
+                            pixel += 3
+                        }
+                    }
+                }
+            }
+        }
+
+        /// MCU `mcu`'s pixels, copied from the paper when it is first drawn in.
+        private mutating func tile(_ mcu: Int) -> UnsafeMutablePointer<UInt8> {
+            let tile = tiles + mcu * SheetCanvas.tileBytes
+            if drawn[mcu] { return tile }
+            let size = RestartJPEG.mcuSize, left = mcu % columns * size, top = mcu / columns * size
+            let insideWidth = min(size, width - left)
+            for line in 0..<min(size, height - top) {
+                (tile + line * size * 3).update(from: page + ((top + line) * width + left) * 3, count: insideWidth * 3)
+            }
+            drawn[mcu] = true
+            newlyInked.append(mcu)
+            return tile
+        }
     }
 
     /// A polyline through `points` (pixel coordinates), `thickness` pixels wide: Bresenham steps,
     /// each stamping a square brush, clipped to the canvas.
     mutating func polyline(_ points: [(x: Double, y: Double)], thickness: Int, colour: Colour = .ink) {
         guard var previous = points.first.map({ (Int($0.x.rounded()), Int($0.y.rounded())) }) else { return }
-        let width = width, height = height, offset = (thickness - 1) / 2
-        let columns = (width + RestartJPEG.mcuSize - 1) / RestartJPEG.mcuSize
-        var inked = inked
-        defer { self.inked = inked }
-        pixels.withUnsafeMutableBufferPointer { out in
+        let offset = (thickness - 1) / 2
+        paint { brush in
             func stamp(_ x: Int, _ y: Int) {
-                let left = max(0, x - offset), right = min(width - 1, x - offset + thickness - 1)
-                let top = max(0, y - offset), bottom = min(height - 1, y - offset + thickness - 1)
-                guard left <= right, top <= bottom else { return }
-                Self.mark(&inked, columns: columns, left: left, right: right, top: top, bottom: bottom)
-                for row in top...bottom {
-                    var index = (row * width + left) * 3
-                    for _ in left...right {
-                        out[index] = colour.red
-                        out[index + 1] = colour.green
-                        out[index + 2] = colour.blue
-                        index += 3
-                    }
-                }
+                brush.fill(left: x - offset, right: x - offset + thickness - 1, top: y - offset, bottom: y - offset + thickness - 1,
+                           colour: colour)
             }
             stamp(previous.0, previous.1)
             for point in points.dropFirst() {
@@ -130,30 +175,14 @@ struct SheetCanvas {
 
     /// ASCII text with its top-left corner at (x, y), each font pixel `scale` × `scale` pixels.
     mutating func text(_ string: String, x: Int, y: Int, scale: Int, colour: Colour = .ink) {
-        let width = width, height = height
-        let columns = (width + RestartJPEG.mcuSize - 1) / RestartJPEG.mcuSize
-        var inked = inked
-        defer { self.inked = inked }
-        pixels.withUnsafeMutableBufferPointer { out in
+        paint { brush in
             var originX = x
             for scalar in string.unicodeScalars {
                 let rows = BitmapFont.rows(scalar.isASCII ? UInt8(scalar.value) : UInt8(ascii: "?"))
                 for (rowIndex, bits) in rows.enumerated() where bits != 0 {
                     for column in 0..<BitmapFont.glyphWidth where bits & (0x10 >> UInt8(column)) != 0 {
                         let px = originX + column * scale, py = y + rowIndex * scale
-                        let left = max(0, px), right = min(width - 1, px + scale - 1)
-                        let top = max(0, py), bottom = min(height - 1, py + scale - 1)
-                        if left <= right, top <= bottom {
-                            Self.mark(&inked, columns: columns, left: left, right: right, top: top, bottom: bottom)
-                        }
-                        for dy in 0..<scale where py + dy >= 0 && py + dy < height {
-                            for dx in 0..<scale where px + dx >= 0 && px + dx < width {
-                                let index = ((py + dy) * width + px + dx) * 3
-                                out[index] = colour.red
-                                out[index + 1] = colour.green
-                                out[index + 2] = colour.blue
-                            }
-                        }
+                        brush.fill(left: px, right: px + scale - 1, top: py, bottom: py + scale - 1, colour: colour)
                     }
                 }
                 originX += BitmapFont.advance * scale

@@ -31,13 +31,23 @@ struct ObjectStoreTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.root.path + "/tmp").isEmpty)
     }
 
-    @Test("the same bytes are stored once; the second write says so")
+    @Test("the same bytes are stored once; a second write, in hand or streamed, says so and marks the blob wanted again")
     func deduplicates() throws {
         let store = try Self.temporaryStore()
         let first = try store.put(Array("same bytes".utf8))
+        let path = "\(store.root.path)/\(first.key.hex.prefix(2))/\(first.key.hex.dropFirst(2).prefix(2))/\(first.key.hex)"
+        // Aged, as the sweep's grace period would see a blob written long ago.
+        var old = [timeval(tv_sec: 1_000_000_000, tv_usec: 0), timeval(tv_sec: 1_000_000_000, tv_usec: 0)]
+        #expect(utimes(path, &old) == 0)
         let second = try store.put(Array("same bytes".utf8))
         #expect(first.isNew && !second.isNew && first.key == second.key)
+        #expect(try #require(try store.modified(first.key)).timeIntervalSinceNow > -60, "touched, so the sweep keeps it")
+        let writer = try store.makeWriter()
+        try writer.append(Array("same bytes".utf8))
+        let streamed = try writer.finish()
+        #expect(!streamed.isNew && streamed.key == first.key)
         #expect(try store.keys().count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.root.path + "/tmp").isEmpty)
     }
 
     @Test("an abandoned write leaves nothing behind")

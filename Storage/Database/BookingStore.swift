@@ -54,13 +54,12 @@ public final class BookingStore: Sendable {
     }
 
     private static func inputs(_ db: GRDB.Database, _ request: BookingRequest) throws -> BookingInputs {
-        guard let member = try Row.fetchOne(db.cachedStatement(sql: """
+        guard let member = try db.cachedStatement(sql: """
             SELECT relation, is_default, phone_index, phone_sealed, created_at, person_id FROM family_member WHERE id = ? AND account_id = ?
-            """), arguments: [request.memberID, request.accountID]).map({ row in
-            try ResidentStore.view(db, member: FamilyMemberRow(id: request.memberID, accountId: request.accountID, personId: row[5],
-                                                               relation: row[0], isDefault: row[1], phoneIndex: row[2],
-                                                               phoneSealed: row[3], createdAt: row[4]))
-        }) else {
+            """).positionalRow([request.memberID, request.accountID], { row in
+            FamilyMemberRow(id: request.memberID, accountId: request.accountID, personId: try row[5], relation: try row[0],
+                            isDefault: try row[1], phoneIndex: row[optional: 2], phoneSealed: row[optional: 3], createdAt: try row[4])
+        }).map({ try ResidentStore.view(db, member: $0) }) else {
             throw AppError.notFound("family_member_not_found", "No such family member in this account.")
         }
         guard let context = try slotContext(db, slotID: request.slotID) else {
@@ -123,14 +122,17 @@ public final class BookingStore: Sendable {
             LEFT JOIN doctor sub ON sub.id = cs.substitute_doctor_id
             WHERE s.id = ?
             """)
-        guard let row = try Row.fetchOne(statement, arguments: [slotID]) else { return nil }
-        // By position: name look-ups fold case on every call, and this runs for every booking and browse.
-        return SlotContext(
-            slotId: row[0], sessionId: row[1], hospitalCode: row[10], departmentId: row[11], departmentName: row[15],
-            parentDepartmentId: row[16], minAge: row[17], maxAge: row[18], sex: row[19], resourceId: row[20],
-            resourceName: row[21], kind: row[22], doctorId: row[23], doctorName: row[24], substituteDoctorName: row[25],
-            day: row[12], period: row[13], sessionStatus: row[14], startsAt: row[2], endsAt: row[3], registrationType: row[4],
-            feeFen: row[5], capacity: row[6], reserved: row[7], extra: row[8], taken: row[9])
+        // By position: this runs for every booking and browse.
+        return try statement.positionalRow([slotID]) { row in
+            SlotContext(
+                slotId: try row[0], sessionId: try row[1], hospitalCode: try row[10], departmentId: try row[11],
+                departmentName: try row[15], parentDepartmentId: row[optional: 16], minAge: row[optional: 17],
+                maxAge: row[optional: 18], sex: row[optional: 19], resourceId: try row[20], resourceName: try row[21],
+                kind: try row[22], doctorId: row[optional: 23], doctorName: row[optional: 24], substituteDoctorName: row[optional: 25],
+                day: try row[12], period: try row[13], sessionStatus: try row[14], startsAt: try row[2], endsAt: try row[3],
+                registrationType: try row[4], feeFen: try row[5], capacity: try row[6], reserved: try row[7], extra: try row[8],
+                taken: try row[9])
+        }
     }
 
     // MARK: Booking
@@ -179,10 +181,14 @@ public final class BookingStore: Sendable {
     /// decide and writes, all in one grouped transaction.
     public func book(_ request: BookingRequest, now: Date, decide: @escaping @Sendable (BookingInputs) throws -> NewBooking,
                      messages: @escaping @Sendable (BookingRow, SlotContext) -> [OutboxMessage]) async throws -> Booked {
-        try await commits.write { db in
+        let nowText = now.sqlText
+        return try await commits.write { db in
+            // Looked up by id first: a record fetch lower-cases all its columns' names even when
+            // it finds nothing, and almost every request is a first one.
             if let key = request.idempotencyKey,
-               let earlier = try BookingRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM booking WHERE account_id = ? AND idempotency_key = ?"),
-                                                     arguments: [request.accountID, key]) {
+               let earlierID = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM booking WHERE account_id = ? AND idempotency_key = ?"),
+                                                   arguments: [request.accountID, key]),
+               let earlier = try BookingRow.fetchOne(db, key: earlierID) {
                 // A replay answers with the first result even if the segment has since filled or closed.
                 guard earlier.requestDigest == request.requestDigest else {
                     throw AppError.conflict("idempotency_conflict", "This Idempotency-Key was used for a different booking request.")
@@ -202,7 +208,7 @@ public final class BookingStore: Sendable {
             let live = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT COUNT(*) FROM booking WHERE person_id = ? AND hospital_code = ? AND day >= ?
                 AND state IN ('locked', 'confirmed', 'checked_in', 'called') AND NOT (state = 'locked' AND lock_expires_at <= ?)
-                """), arguments: [new.personID, context.hospitalCode, new.today, now.sqlText]) ?? 0
+                """), arguments: [new.personID, context.hospitalCode, new.today, nowText]) ?? 0
             if live >= new.maxActiveBookings {
                 throw AppError.rule("booking_limit",
                     "This patient already has \(live) open bookings here, the most this hospital allows (\(new.maxActiveBookings)).")
@@ -212,7 +218,7 @@ public final class BookingStore: Sendable {
             if new.limitAnyDay, try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT COUNT(*) FROM booking WHERE person_id = ? AND limit_key = ?
                 AND state IN ('locked', 'confirmed', 'checked_in', 'called') AND NOT (state = 'locked' AND lock_expires_at <= ?)
-                """), arguments: [new.personID, new.limitKey, now.sqlText])! > 0 {
+                """), arguments: [new.personID, new.limitKey, nowText])! > 0 {
                 throw Self.duplicate(context)
             }
             // Run-out locks still count in `taken` until released; release them only when they are
@@ -222,7 +228,7 @@ public final class BookingStore: Sendable {
                     UPDATE slot SET taken = taken + 1, updated_at = ?
                     WHERE id = ? AND taken < capacity + extra - (CASE WHEN ? THEN 0 ELSE reserved END)
                     AND (SELECT status FROM clinic_session WHERE id = slot.session_id) = 'open'
-                    """).execute(arguments: [now.sqlText, context.slotId, new.usesReserve])
+                    """).execute(arguments: [nowText, context.slotId, new.usesReserve])
                 return db.changesCount == 1
             }
             guard try takePlace() || (try Self.releaseExpiredLocks(db, slotID: context.slotId, now: now) > 0 && takePlace()) else {
@@ -346,10 +352,12 @@ public final class BookingStore: Sendable {
     }
 
     static func activeBlock(_ db: GRDB.Database, personID: String, hospitalCode: String, now: Date) throws -> Block? {
-        try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT * FROM booking_block WHERE person_id = ? AND hospital_code = ? AND ends_at > ? AND lifted_at IS NULL
+        // Looked up by id first: almost every booking finds none, and a Row is dear even then.
+        guard let id = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT id FROM booking_block WHERE person_id = ? AND hospital_code = ? AND ends_at > ? AND lifted_at IS NULL
             ORDER BY ends_at DESC LIMIT 1
-            """), arguments: [personID, hospitalCode, now.sqlText]).map(block)
+            """), arguments: [personID, hospitalCode, now.sqlText]) else { return nil }
+        return try Row.fetchOne(db, sql: "SELECT * FROM booking_block WHERE id = ?", arguments: [id]).map(block)
     }
 
     static func block(_ row: Row) -> Block {

@@ -24,9 +24,11 @@ public final class PolicyStore: Sendable {
     static func layers(_ db: GRDB.Database, hospitalCode: String, departmentID: String?) throws -> Layers {
         let statement = try db.cachedStatement(sql: "SELECT department_id, policy FROM booking_policy WHERE hospital_code = ? AND department_id IN ('', ?)")
         var layers = Layers()
-        for row in try Row.fetchAll(statement, arguments: [hospitalCode, departmentID ?? ""]) {
-            let policy: String = row["policy"]
-            if (row["department_id"] as String).isEmpty {
+        // By position: this runs inside every booking's transaction.
+        for (department, policy) in try statement.positionalRows([hospitalCode, departmentID ?? ""], { row in
+            (try row[0] as String, try row[1] as String)
+        }) {
+            if department.isEmpty {
                 layers.hospital = Data(policy.utf8)
             } else {
                 layers.department = Data(policy.utf8)

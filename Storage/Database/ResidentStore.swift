@@ -263,12 +263,17 @@ public final class ResidentStore: Sendable {
                    p.created_at, p.updated_at, c.card_id, c.issuer, c.status, c.created_at AS card_created_at
             FROM person p JOIN health_card c ON c.person_id = p.id WHERE p.id = ?
             """)
-        guard let row = try Row.fetchOne(statement, arguments: [member.personId]) else { throw AppError.internalError }
-        var person = PersonRow(id: member.personId, idNumberIndex: row[0], idNumberSealed: row[1], nameSealed: row[2],
-                               phoneIndex: row[3], phoneSealed: row[4], sex: row[5], birthDate: row[6], createdAt: row[7])
-        person.updatedAt = row[8]
-        let card = HealthCardRow(cardId: row[9], personId: member.personId, issuer: row[10], status: row[11], createdAt: row[12])
-        return MemberView(member: member, person: person, card: card)
+        // By position: this runs inside every booking's transaction.
+        guard let view = try statement.positionalRow([member.personId], { row in
+            var person = PersonRow(id: member.personId, idNumberIndex: try row[0], idNumberSealed: try row[1], nameSealed: try row[2],
+                                   phoneIndex: row[optional: 3], phoneSealed: row[optional: 4], sex: try row[5], birthDate: try row[6],
+                                   createdAt: try row[7])
+            person.updatedAt = try row[8]
+            let card = HealthCardRow(cardId: try row[9], personId: member.personId, issuer: try row[10], status: try row[11],
+                                     createdAt: try row[12])
+            return MemberView(member: member, person: person, card: card)
+        }) else { throw AppError.internalError }
+        return view
     }
 
     public func updateMember(accountID: String, memberID: String, relation: String?, phone: (index: String, sealed: Data)?) async throws -> MemberView {

@@ -42,12 +42,7 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
         guard fd >= 0 else { throw ObjectStoreErrors.io("finish a finished blob") }
         defer { abandon() }
         let key = try knownKey ?? BlobKey(Hex.encode(Array(hasher!.finalize())))
-        if let existing = try store.size(key), existing == size {
-            // The same bytes are already stored: nothing to keep. Touching the file tells the
-            // sweep it is wanted again, so it is not removed before this write's reference commits.
-            utimes(store.path(key), nil)
-            return StoredBlob(key: key, size: size, isNew: false)
-        }
+        if let stored = try store.alreadyStored(key, size: size) { return stored }
         guard fsync(fd) == 0 else { throw ObjectStoreErrors.io("flush a blob") }
         let destination = store.path(key)
         let directory = (destination as NSString).deletingLastPathComponent

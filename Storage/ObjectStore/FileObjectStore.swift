@@ -29,11 +29,7 @@ public struct FileObjectStore: ObjectStore {
         // drawn the same again) no temporary file is made and deleted. On ext4 each deleted inode
         // is skipped for a while by every new file's inode search, so that churn slows all writes.
         let key = try BlobKey(Hex.encode(Array(SHA256.hash(data: bytes))))
-        if let existing = try size(key), existing == Int64(bytes.count) {
-            // Touched, so the sweep does not remove it before this write's reference commits.
-            utimes(path(key), nil)
-            return StoredBlob(key: key, size: existing, isNew: false)
-        }
+        if let stored = try alreadyStored(key, size: Int64(bytes.count)) { return stored }
         let writer = try FileBlobWriter(store: self, key: key)
         do {
             try writer.append(bytes)
@@ -42,6 +38,14 @@ public struct FileObjectStore: ObjectStore {
             writer.abandon()
             throw error
         }
+    }
+
+    /// The blob `key` when the same bytes are stored already. Touching the file tells the sweep
+    /// it is wanted again, so it is not removed before the new write's reference commits.
+    func alreadyStored(_ key: BlobKey, size: Int64) throws -> StoredBlob? {
+        guard let existing = try self.size(key), existing == size else { return nil }
+        utimes(path(key), nil)
+        return StoredBlob(key: key, size: size, isNew: false)
     }
 
     public func read(_ key: BlobKey) throws -> [UInt8] {

@@ -5,7 +5,6 @@
 struct SheetCanvas {
     struct Colour: Equatable {
         let red: UInt8, green: UInt8, blue: UInt8
-        static let white = Colour(red: 255, green: 255, blue: 255)
         static let ink = Colour(red: 0, green: 0, blue: 0)
         static let minorGrid = Colour(red: 251, green: 214, blue: 214)
         static let majorGrid = Colour(red: 230, green: 128, blue: 128)
@@ -14,7 +13,7 @@ struct SheetCanvas {
     /// 16 × 16 RGB pixels: `Brush` works in shifts by 4.
     static let tileBytes = 16 * 16 * 3
 
-    let paper: Raster
+    private let paper: Raster
     var width: Int { paper.width }
     var height: Int { paper.height }
     private let columns: Int

@@ -163,6 +163,13 @@ extension ImagingTestSuite {
             #expect(failure(Array(ECGFixtures.document().dropLast(5)))?.code == "ecg_not_json")
             let mV = try ECGJSONReader.read(ECGFixtures.document(leads: #"{"V1":[0.125,-1.5]}"#, extra: #","units":"mV""#))
             #expect(mV.lead("V1")?.samples == [125, -1500])
+            // A lead that turns from whole numbers to fractions part-way keeps every sample.
+            let mixed = try ECGJSONReader.read(ECGFixtures.document(leads: #"{"V1":[2,0.125,-1.5,-3]}"#, extra: #","units":"mV""#))
+            #expect(mixed.lead("V1")?.samples == [2000, 125, -1500, -3000])
+            #expect(failure(ECGFixtures.document(leads: #"{"I":[1,2,3.5]}"#))?.message.contains("leads.I[2]") == true)
+            #expect(failure(ECGFixtures.document(leads: #"{"I":[1,-2147483648]}"#))?.message.contains("leads.I[1]") == true)
+            #expect(failure(ECGFixtures.document(leads: #"{"I":[1,3000000],"II":[1,2]}"#, extra: #","units":"mV""#))?
+                        .message.contains("leads.I[1]") == true)
         }
     }
 

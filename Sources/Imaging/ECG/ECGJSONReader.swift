@@ -55,7 +55,7 @@ private struct ECGJSONDocument: Decodable {
     var recordedAt: String
     var samplingRate: Double
     var units: String?
-    var leads: [String: [Double]]
+    var leads: [String: ScannedSamples]
     var measurements: ECGMeasurements?
     var interpretation: [String]?
     var patient: Patient?
@@ -88,7 +88,7 @@ private struct ECGJSONDocument: Decodable {
         recordedAt = try container.decode(String.self, forKey: .recordedAt)
         samplingRate = try container.decode(Double.self, forKey: .samplingRate)
         units = try container.decodeIfPresent(String.self, forKey: .units)
-        leads = try container.decode([String: [Double]].self, forKey: .leads)
+        leads = try container.decode([String: [Double]].self, forKey: .leads).mapValues(ScannedSamples.real)
         measurements = try container.decodeIfPresent(ECGMeasurements.self, forKey: .measurements)
         interpretation = try container.decodeIfPresent([String].self, forKey: .interpretation)
         patient = try container.decodeIfPresent(Patient.self, forKey: .patient)
@@ -108,14 +108,22 @@ private struct ECGJSONDocument: Decodable {
         default: throw .invalidField(field: "units", reason: "\"\(units ?? "")\" is neither uV nor mV")
         }
         var parsed: [Lead] = []
-        for name in leads.keys.sorted() {
+        for (name, scanned) in leads.sorted(by: { $0.key < $1.key }) {
             let standardName = LeadName.normalised(name)
             guard !standardName.isEmpty, standardName.count <= 16 else {
                 throw .invalidField(field: "leads.\(name)", reason: "a lead name must be 1 to 16 characters")
             }
+            let values: [Double]
+            switch scanned {
+            case .whole(let whole) where perUnit == 1:
+                parsed.append(Lead(name: standardName, samples: whole))
+                continue
+            case .whole(let whole): values = whole.map(Double.init)
+            case .real(let real): values = real
+            }
             var samples = [Int32]()
-            samples.reserveCapacity(leads[name]?.count ?? 0)
-            for (index, value) in (leads[name] ?? []).enumerated() {
+            samples.reserveCapacity(values.count)
+            for (index, value) in values.enumerated() {
                 let microvolts = value * perUnit
                 // µV are integers on the wire; mV may carry three decimals.
                 guard microvolts.isFinite, abs(microvolts - microvolts.rounded()) < 1e-6 || perUnit != 1,

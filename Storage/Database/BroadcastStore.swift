@@ -168,8 +168,9 @@ public final class BroadcastStore: Sendable {
                 """)
             arguments = [String(decoding: try JSONEncoder().encode(ids), as: UTF8.self), cursor, limit]
         case .hospital(let code):
-            // Walks accounts in order and asks each through its own indexes (booking_account, the
-            // family list, patient_card's key): booking has no hospital index to start from.
+            // Walks accounts in order and asks each through its own indexes (booking's account and
+            // idempotency key, the family list, patient_card's key): booking has no hospital index
+            // to start from.
             statement = try db.cachedStatement(sql: """
                 SELECT a.id, \(selfPerson) FROM account a
                 WHERE a.id > ?1 AND (

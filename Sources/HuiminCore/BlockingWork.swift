@@ -1,22 +1,24 @@
-import NIOPosix
+import Dispatch
+import Synchronization
 
 /// Runs blocking work (fsync, file reads and writes, image decoding) on threads of its own, so
 /// it never holds one of the few threads Swift concurrency shares with request handling: on a
 /// 2-core machine two fsyncs would otherwise stall every request in the process.
 ///
-/// One shared queue that any idle thread of the pool takes from (NIO's thread pool), not work
-/// dealt in turn to per-thread queues: an upload's parse must not wait behind another upload's
-/// fsync while a thread is free. The thread count bounds how much blocks at once.
+/// Serial queues, because on Linux a concurrent queue runs on the same width-limited root queue
+/// threads as Swift concurrency's jobs of its priority, while a serial queue gets a thread of its
+/// own (an overcommit thread). Four of them, taken in turn, bound the blocking threads.
 public enum BlockingWork {
-    private static let pool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 4)
-        pool.start()
-        return pool
-    }()
+    private static let queues = (0..<4).map { DispatchQueue(label: "huimin.blocking-work.\($0)") }
+    private static let turn = Mutex(0)
 
-    /// Work whose task is cancelled before a thread takes it is not started: it throws
-    /// `CancellationError`.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await pool.runIfActive(body)
+        let queue = queues[turn.withLock { value in
+            value = (value + 1) % queues.count
+            return value
+        }]
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
     }
 }

@@ -77,7 +77,7 @@ extension FakeAlipayPay {
             if created {
                 // Alipay notifies after answering; so does the fake.
                 let notifier = self.notifier
-                Task { _ = await notifier.deliver(trade, refund: refund) }
+                Task(executorPreference: SandboxThreads.shared) { _ = await notifier.deliver(trade, refund: refund) }
             }
             return .success(RefundOut(
                 trade_no: trade.tradeNo, out_trade_no: trade.outTradeNo, buyer_logon_id: "sbx***@sandbox.com",

@@ -93,7 +93,7 @@ struct FakeAlipayPayNotifier: Sendable {
             return Report(notifyID: notification.notifyID, mode: mode.rawValue, statuses: [], replies: [],
                           notification: notification)
         case .delay:
-            Task {
+            Task(executorPreference: SandboxThreads.shared) {
                 try? await Task.sleep(for: .milliseconds(delayMs))
                 _ = await post(notification, mode: mode.rawValue, outTradeNo: outTradeNo)
             }

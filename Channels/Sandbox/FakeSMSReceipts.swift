@@ -116,12 +116,12 @@ struct FakeSMSReceipts: Sendable {
         }
         outbox.updateReceipts(bizIDs: [first.bizId]) { $0 = Receipt(status: "pending", errCode: report.errCode, attempts: 0) }
         guard queue.add(entries) else { return }
-        Task {
+        Task(executorPreference: SandboxThreads.shared) {
             try? await Task.sleep(for: .seconds(settings.smsReceiptDelay))
             let due = queue.drain()
             for start in stride(from: 0, to: due.count, by: Self.batchSize) {
                 let batch = Array(due[start..<min(start + Self.batchSize, due.count)])
-                Task { await push(batch, to: url) }
+                Task(executorPreference: SandboxThreads.shared) { await push(batch, to: url) }
             }
         }
     }

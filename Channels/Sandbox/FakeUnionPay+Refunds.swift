@@ -40,7 +40,7 @@ extension FakeUnionPay {
             return .refusal(refused.code, refused.message)
         case .success(let refund):
             let notifier = self.notifier
-            Task { _ = await notifier.deliver(refund) }
+            Task(executorPreference: SandboxThreads.shared) { _ = await notifier.deliver(refund) }
             return .success(Self.echo(f, ["txnType", "txnSubType", "bizType", "orderId", "txnTime", "txnAmt", "origQryId",
                                           "reqReserved"]) + [("queryId", refund.queryID ?? "")])
         }

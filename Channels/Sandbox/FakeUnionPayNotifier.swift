@@ -58,7 +58,7 @@ struct FakeUnionPayNotifier: Sendable {
             record(notification, mode: mode.rawValue, status: nil)
             return Report(mode: mode.rawValue, statuses: [], notification: notification)
         case .delay:
-            Task {
+            Task(executorPreference: SandboxThreads.shared) {
                 try? await Task.sleep(for: .milliseconds(delayMs))
                 _ = await post(notification, mode: mode.rawValue)
             }

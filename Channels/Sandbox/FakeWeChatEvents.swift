@@ -54,7 +54,7 @@ struct FakeWeChatEvents: Sendable {
             <Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>\(msgid)</MsgID><Status><![CDATA[\(status)]]></Status></xml>
             """
         let token = settings.wechatEventToken, delay = settings.wechatEventDelay
-        Task {
+        Task(executorPreference: SandboxThreads.shared) {
             try? await Task.sleep(for: .seconds(delay))
             for attempt in 1...3 {
                 let timestamp = String(created), nonce = SandboxHTTP.randomString(10, alphabet: SandboxHTTP.digits)

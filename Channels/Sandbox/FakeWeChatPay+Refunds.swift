@@ -150,7 +150,7 @@ extension FakeWeChatPay {
         case .success(let (refund, payerTotal, created)):
             if created, refund.status != "PROCESSING" {
                 // WeChat Pay notifies after answering; so does the fake.
-                Task { await notifyRefund(refund, payerTotal: payerTotal) }
+                Task(executorPreference: SandboxThreads.shared) { await notifyRefund(refund, payerTotal: payerTotal) }
             }
             return wire.answer(Self.refundOut(refund, payerTotal: payerTotal))
         }

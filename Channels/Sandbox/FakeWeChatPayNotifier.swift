@@ -91,7 +91,7 @@ struct FakeWeChatPayNotifier: Sendable {
             return Report(notificationID: notification.id, mode: mode.rawValue, statuses: [], notification: notification)
         case .delay:
             let sending = notification
-            Task {
+            Task(executorPreference: SandboxThreads.shared) {
                 try? await Task.sleep(for: .milliseconds(delayMs))
                 _ = await post(sending, mode: mode, outTradeNo: outTradeNo)
             }

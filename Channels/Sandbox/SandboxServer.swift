@@ -64,8 +64,8 @@ public struct SandboxServer: Sendable {
                            logger: logger)
     }
 
-    /// Runs the sandbox on an ephemeral loopback port for the duration of `body`, then shuts it
-    /// down gracefully.
+    /// Runs the sandbox on an ephemeral loopback port, on its own threads, for the duration of
+    /// `body`, then shuts it down gracefully.
     public func withRunning<T>(_ body: (_ port: Int) async throws -> T) async throws -> T {
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let application = makeApplication(port: 0) { port in
@@ -74,7 +74,7 @@ public struct SandboxServer: Sendable {
         }
         let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
+            group.addTask(executorPreference: SandboxThreads.shared) {
                 defer { portSink.finish() }
                 try await services.run()
             }

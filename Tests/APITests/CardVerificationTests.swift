@@ -222,16 +222,16 @@ import Testing
                 try pem.write(to: dir.appendingPathComponent("pub.pem"), atomically: true, encoding: .utf8)
                 try Data(decoded.signed).write(to: dir.appendingPathComponent("signed.bin"))
                 try Data(decoded.signature).write(to: dir.appendingPathComponent("sig.der"))
-                let openssl: @Sendable (String) throws -> String = { file in
-                    ChildProcess.runBlocking("/usr/bin/env", ["openssl", "dgst", "-sm3", "-verify", "pub.pem", "-sigopt",
-                                                              "distid:1234567812345678", "-signature", "sig.der", file],
-                                             directory: dir.path).output
+                let openssl: @Sendable (String) async -> String = { file in
+                    await ChildProcess.run("/usr/bin/env", ["openssl", "dgst", "-sm3", "-verify", "pub.pem", "-sigopt",
+                                                            "distid:1234567812345678", "-signature", "sig.der", file],
+                                           directory: dir.path).output
                 }
-                #expect(try openssl("signed.bin").contains("Verified OK"))
+                #expect(await openssl("signed.bin").contains("Verified OK"))
                 var altered = decoded.signed
                 altered[altered.count - 1] ^= 1
                 try Data(altered).write(to: dir.appendingPathComponent("altered.bin"))
-                #expect(try openssl("altered.bin").contains("Verification failure"))
+                #expect(await openssl("altered.bin").contains("Verification failure"))
             }
         }
     }

@@ -158,7 +158,7 @@ struct FilmTests {
                 #expect(abs(expires.timeIntervalSince(h.clock.now()) - 7 * 86_400) < 5, "a week unless told")
                 let qr = try await client.call(.get, try #require(share["qrPng"] as? String), token: resident.token)
                 #expect(qr.headers[.contentType] == "image/png")
-                #expect(try PythonDecoder.decode(png: qr.raw) == url, "the printed slip's QR code leads to the link")
+                #expect(try await PythonDecoder.decode(png: qr.raw) == url, "the printed slip's QR code leads to the link")
                 let token = Self.token(share)
 
                 let page = try await client.call(.get, "/s/\(token)")

@@ -107,9 +107,16 @@ struct MessagingAlipaySMSTests {
                 #expect(failed.errorCode == "UNDELIV")
                 #expect(failed.outID == nil)
 
-                let shown = try await sandbox.get("/sandbox/sms/messages?phone=13800138001")["messages"]
-                    as? [[String: Any]] ?? []
-                let receipt = try #require(shown.first?["receipt"] as? [String: Any])
+                // The sandbox marks the receipt acknowledged once it has read the receiver's answer,
+                // a moment after the receiver has the report.
+                var receipt: [String: Any] = [:]
+                for _ in 0..<100 {
+                    let shown = try await sandbox.get("/sandbox/sms/messages?phone=13800138001")["messages"]
+                        as? [[String: Any]] ?? []
+                    receipt = shown.first?["receipt"] as? [String: Any] ?? [:]
+                    if receipt["status"] as? String == "acknowledged" { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 #expect(receipt["status"] as? String == "acknowledged")
                 #expect(receipt["attempts"] as? Int == 2)
             }

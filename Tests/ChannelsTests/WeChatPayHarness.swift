@@ -80,6 +80,7 @@ final class NotificationInbox: Sendable {
         let body: [UInt8]
         let path: String
         let result: Result<WeChatPayNotification, AppError>
+        let arrivedAt = ContinuousClock.now
     }
 
     private let received = Mutex<[Received]>([])

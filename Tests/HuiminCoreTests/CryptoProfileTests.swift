@@ -147,7 +147,7 @@ import Testing
     }
 
     @Test(.enabled(if: ExternalTool.opensslAvailable, ExternalTool.opensslMissing))
-    func publishedEd25519KeyVerifiesCodesWithOpenSSL() throws {
+    func publishedEd25519KeyVerifiesCodesWithOpenSSL() async throws {
         let dir = try TemporaryDirectory()
         let profile = try CryptoProfiles.load(name: "intl", keysDirectory: dir.url)
         let signed = try profile.signCode(message)
@@ -155,7 +155,7 @@ import Testing
         let keyPath = try dir.write("ed25519.pem", Array(published.publicKeyPEM.utf8))
         let messagePath = try dir.write("message.bin", message)
         let signaturePath = try dir.write("signature.bin", signed.signature)
-        let result = try ExternalTool.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", keyPath, "-rawin",
+        let result = await ExternalTool.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", keyPath, "-rawin",
                                            "-in", messagePath, "-sigfile", signaturePath])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Signature Verified Successfully"))

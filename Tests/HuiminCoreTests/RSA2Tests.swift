@@ -30,32 +30,32 @@ import Testing
     }
 
     @Test(.enabled(if: ExternalTool.opensslAvailable, ExternalTool.opensslMissing))
-    func opensslCommandLineVerifiesOurSignature() throws {
+    func opensslCommandLineVerifiesOurSignature() async throws {
         let key = try RSA2PrivateKey.generate()
         let dir = try TemporaryDirectory()
         let publicPath = try dir.write("public.pem", Array(key.publicKey.pem.utf8))
         let messagePath = try dir.write("message.txt", message)
         let signaturePath = try dir.write("signature.bin", try key.sign(message))
-        let verified = try ExternalTool.run(["openssl", "dgst", "-sha256", "-verify", publicPath,
+        let verified = await ExternalTool.run(["openssl", "dgst", "-sha256", "-verify", publicPath,
                                              "-signature", signaturePath, messagePath])
         #expect(verified.status == 0)
         #expect(verified.stdout.contains("Verified OK"))
         let otherPath = try dir.write("other.txt", message + [0x20])
-        let refused = try ExternalTool.run(["openssl", "dgst", "-sha256", "-verify", publicPath,
+        let refused = await ExternalTool.run(["openssl", "dgst", "-sha256", "-verify", publicPath,
                                             "-signature", signaturePath, otherPath])
         #expect(refused.status != 0)
     }
 
     @Test(.enabled(if: ExternalTool.opensslAvailable, ExternalTool.opensslMissing))
-    func weVerifyOpensslSignaturesWithPKCS1Keys() throws {
+    func weVerifyOpensslSignaturesWithPKCS1Keys() async throws {
         let dir = try TemporaryDirectory()
         let privatePath = dir.url.appendingPathComponent("private.pem").path
         let publicPath = dir.url.appendingPathComponent("public.pem").path
-        #expect(try ExternalTool.run(["openssl", "genrsa", "-traditional", "-out", privatePath, "2048"]).status == 0)
-        #expect(try ExternalTool.run(["openssl", "rsa", "-in", privatePath, "-RSAPublicKey_out", "-out", publicPath]).status == 0)
+        #expect(await ExternalTool.run(["openssl", "genrsa", "-traditional", "-out", privatePath, "2048"]).status == 0)
+        #expect(await ExternalTool.run(["openssl", "rsa", "-in", privatePath, "-RSAPublicKey_out", "-out", publicPath]).status == 0)
         let messagePath = try dir.write("message.txt", message)
         let signaturePath = dir.url.appendingPathComponent("signature.bin").path
-        #expect(try ExternalTool.run(["openssl", "dgst", "-sha256", "-sign", privatePath, "-out", signaturePath,
+        #expect(await ExternalTool.run(["openssl", "dgst", "-sha256", "-sign", privatePath, "-out", signaturePath,
                                       messagePath]).status == 0)
         let pkcs1Public = try String(contentsOfFile: publicPath, encoding: .utf8)
         #expect(pkcs1Public.hasPrefix("-----BEGIN RSA PUBLIC KEY-----"))

@@ -163,17 +163,19 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Runs a program to its end, on a thread of its own: blocking a cooperative-pool thread for
-    /// a script's minute would starve the rest of the run on a 2-core machine.
+    /// a script's minute would starve the rest of the run on a 2-core machine (even a second's
+    /// Python start-up, times a suite's tests, holds every other test's continuations back).
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           directory: String? = nil, stdin: [UInt8]? = nil) async -> (status: Int32, output: String) {
+                           directory: String? = nil, stdin: [UInt8]? = nil, output: Output = .pipe) async -> (status: Int32, output: String) {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(returning: runBlocking(executable, arguments, environment: environment, directory: directory, stdin: stdin))
+                continuation.resume(returning: runBlocking(executable, arguments, environment: environment, directory: directory,
+                                                           stdin: stdin, output: output))
             }
         }
     }
 
-    /// As `run`, on the caller's thread.
+    /// As `run`, on the caller's thread: for synchronous contexts (a static, a trait's condition).
     public static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                                    directory: String? = nil, stdin: [UInt8]? = nil, output: Output = .pipe) -> (status: Int32, output: String) {
         do {

@@ -11,11 +11,11 @@ public enum PythonDecoder {
         """
 
     /// The texts of every code found in `png`.
-    public static func decode(png: [UInt8]) throws -> String {
+    public static func decode(png: [UInt8]) async throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString).png")
         try Data(png).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = ChildProcess.runBlocking("/usr/bin/env", ["python3", "-c", script, file.path], output: .pipeStdout)
+        let result = await ChildProcess.run("/usr/bin/env", ["python3", "-c", script, file.path], output: .pipeStdout)
         guard result.status == 0 else { throw DecoderFailed(status: result.status) }
         return result.output
     }

@@ -34,7 +34,7 @@ export HUIMIN_DATA=$work/huimin HUIMIN_SANDBOX=off HUIMIN_WECHAT_BASE_URL=$sandb
 start_server() {
   "$bin/huimin" serve >>"$work/server.log" 2>&1 & server=$!
   for _ in $(seq 100); do curl -sf localhost:$port/readyz >/dev/null && return; sleep 0.2; done
-  echo "server did not start"; exit 1
+  echo "server did not start; its log ends:"; tail -20 "$work/server.log"; exit 1
 }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 counts() { curl -sf "$sandbox_url/sandbox/wechat/message-counts?templateId=tpl_mp_notice_announcement"; }

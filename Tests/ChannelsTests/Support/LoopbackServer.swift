@@ -1,10 +1,11 @@
 import Hummingbird
 import HuiminCore
 import Logging
+import Sandbox
 import ServiceLifecycle
 
 /// A small Hummingbird server on a free loopback port for the duration of `body` (a merchant's
-/// notification receiver, a gateway impostor). Stopped by a graceful shutdown, as
+/// notification receiver, a gateway impostor), on the sandbox's threads as the sandbox is. Stopped by a graceful shutdown, as
 /// SandboxServer.withRunning does: cancelling a Hummingbird server with connections open can
 /// trap in NIO.
 enum LoopbackServer {
@@ -19,7 +20,7 @@ enum LoopbackServer {
                               }, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
+            group.addTask(executorPreference: SandboxThreads.shared) {
                 defer { sink.finish() }
                 try await services.run()
             }

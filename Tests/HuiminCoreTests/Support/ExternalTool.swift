@@ -10,21 +10,22 @@ enum ExternalTool {
         let stdout: String
     }
 
-    static func run(_ arguments: [String], stdin: Data = Data()) throws -> Result {
-        let result = ChildProcess.runBlocking("/usr/bin/env", arguments, stdin: Array(stdin), output: .pipeStdout)
+    static func run(_ arguments: [String], stdin: Data = Data()) async -> Result {
+        let result = await ChildProcess.run("/usr/bin/env", arguments, stdin: Array(stdin), output: .pipeStdout)
         return Result(status: result.status, stdout: result.output)
     }
 
-    static let gmsslAvailable: Bool = (try? run(["python3", "-c", "import gmssl"]).status) == 0
-    static let opensslAvailable: Bool = (try? run(["openssl", "version"]).status) == 0
+    // Trait conditions are synchronous: these two block, once each.
+    static let gmsslAvailable = ChildProcess.runBlocking("/usr/bin/env", ["python3", "-c", "import gmssl"], output: .discard).status == 0
+    static let opensslAvailable = ChildProcess.runBlocking("/usr/bin/env", ["openssl", "version"], output: .discard).status == 0
 
     static let gmsslMissing: Comment = "python3 with the PyPI package gmssl is needed (pip install gmssl)"
     static let opensslMissing: Comment = "the openssl command-line tool is needed"
 
     /// Sends one JSON request to the gmssl script and returns its JSON answer.
-    static func gmssl(_ request: [String: Any]) throws -> Any {
+    static func gmssl(_ request: [String: Any]) async throws -> Any {
         let body = try JSONSerialization.data(withJSONObject: request)
-        let result = try run(["python3", "-c", GmsslScript.source], stdin: body)
+        let result = await run(["python3", "-c", GmsslScript.source], stdin: body)
         guard result.status == 0 else { throw ToolFailure(tool: "python3 gmssl", status: result.status) }
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8), options: .fragmentsAllowed)
     }

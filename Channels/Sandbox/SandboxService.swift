@@ -8,7 +8,6 @@ extension SandboxServer {
     /// `configuration.sandboxPort`, with Huimin's default message templates registered (from
     /// `templates`, when that file exists), SMS delivery receipts pushed to `smsReceiptURL` and WeChat's
     /// template delivery events to `wechatEventURL`.
-    /// It runs on the sandbox's own threads, so Huimin's load does not slow the "vendors" down.
     /// Keys are loaded (or created) when the service starts, so a failure surfaces through the
     /// service group like any other startup error.
     public static func application(configuration: Configuration, smsReceiptURL: String?, wechatEventURL: String? = nil,
@@ -37,8 +36,9 @@ private struct ConfiguredSandbox: Service {
         settings.messaging.wechatEventURL = wechatEventURL
         settings.messaging.wechatEventToken = configuration.messaging.wechatEventToken
         let server = try SandboxServer(settings: settings, logger: logger)
-        try await withTaskExecutorPreference(SandboxThreads.shared) {
-            try await server.makeApplication(port: configuration.sandboxPort).run()
-        }
+        // Not on SandboxThreads: under a task executor preference, `huimin serve` once hung at
+        // SIGTERM (the service group's cancellation and a job on those threads each waited on a
+        // lock the other held, inside the Swift runtime).
+        try await server.makeApplication(port: configuration.sandboxPort).run()
     }
 }

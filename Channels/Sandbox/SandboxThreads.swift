@@ -2,11 +2,13 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Threads of the sandbox's own, on which its request handling runs (it is the task executor its
-/// server's tasks prefer). The sandbox stands for vendors on the other side of the internet: on
-/// Swift's cooperative pool, two threads on a 2-core machine, its answers would queue behind
-/// whatever else the process is doing (a parallel test run's database migrations, a benchmark's
-/// load), and clients would see a vendor time out that in life would have answered.
+/// Threads of the sandbox's own: the task executor preferred by a server run through
+/// `SandboxServer.withRunning` (the tests' in-process sandboxes) and by the sandbox's delayed
+/// notifications and receipt pushes. The sandbox stands for vendors on the other side of the
+/// internet: on Swift's cooperative pool, two threads on a 2-core machine, its answers would queue
+/// behind whatever else the process is doing (a parallel test run's CPU-bound suites), and clients
+/// would see a vendor time out that in life would have answered. `huimin serve`'s sandbox server
+/// does not prefer it (see SandboxService).
 ///
 /// Plain threads, not a dispatch queue: on Linux a concurrent queue shares the cooperative
 /// pool's width-limited threads.
